@@ -1,0 +1,3 @@
+export * from './protocol/index.js';
+export { type Clock, systemClock, ManualClock } from './clock.js';
+export * from './store/types.js';

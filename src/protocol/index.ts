@@ -1,0 +1,3 @@
+export * from './methods.js';
+export * from './errors.js';
+export * from './calls.js';
