@@ -1,0 +1,77 @@
+import { Redis } from 'ioredis';
+import { freePort, startListeningProcess, stopProcess } from './processes.js';
+
+/**
+ * Starts a private redis-server on a free port with persistence off. The benchmark may
+ * reset its statistics and read every key because nothing else uses it.
+ */
+export async function startPrivateRedis() {
+  const port = await freePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  const child = await startListeningProcess('redis-server', 'redis-server', args, { port });
+  const url = `redis://127.0.0.1:${port}`;
+  // No reconnects: when the run stops redis-server, this client must end, not retry.
+  const admin = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+  return {
+    url,
+    pid: child.pid,
+    admin,
+    async stop() {
+      admin.disconnect();
+      await stopProcess(child);
+    },
+  };
+}
+
+/** Reads `INFO commandstats` as a map from command name to number of calls. */
+export async function readCommandCalls(admin) {
+  const info = await admin.info('commandstats');
+  const calls = {};
+  for (const line of info.split('\n')) {
+    const match = /^cmdstat_([^:]+):calls=(\d+)/.exec(line.trim());
+    if (match) calls[match[1]] = Number(match[2]);
+  }
+  return calls;
+}
+
+/** Clears the command statistics so the next reading covers one scenario only. */
+export async function resetCommandStats(admin) {
+  await admin.config('RESETSTAT');
+}
+
+/**
+ * Walks every key with SCAN and reads its PTTL. Returns how many keys exist, how many have no
+ * TTL (PTTL -1) with a few examples, and the largest TTL in ms.
+ */
+export async function auditKeys(admin) {
+  let cursor = '0';
+  let total = 0;
+  let maxTtlMs = 0;
+  const withoutTtl = [];
+  do {
+    const [next, keys] = await admin.scan(cursor, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length === 0) continue;
+    const pipeline = admin.pipeline();
+    for (const key of keys) pipeline.pttl(key);
+    const replies = await pipeline.exec();
+    keys.forEach((key, index) => {
+      const ttl = replies[index][1];
+      if (ttl === -2) return; // expired between SCAN and PTTL
+      total += 1;
+      if (ttl === -1) withoutTtl.push(key);
+      else maxTtlMs = Math.max(maxTtlMs, ttl);
+    });
+  } while (cursor !== '0');
+  return { total, withoutTtl: withoutTtl.length, examples: withoutTtl.slice(0, 5), maxTtlMs };
+}
+
+/** Polls DBSIZE once a second until it is 0 or `timeoutMs` passed; returns the last size. */
+export async function waitForEmptyDatabase(admin, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const size = await admin.dbsize();
+    if (size === 0 || Date.now() > deadline) return size;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
