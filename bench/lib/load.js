@@ -39,7 +39,7 @@ function round(ms) {
 /**
  * Hands out phone numbers from one range for the whole run, so no number is called twice and
  * the per-phone limits of the apps and the emulator's repeat timeout are never what is
- * measured. The range +7 916 000-00-00 and up holds valid Russian mobile numbers.
+ * measured. Numbers from +7 916 000-00-00 up are valid Russian mobile numbers.
  */
 export function createPhoneRange(first = 79_160_000_000) {
   let next = first;
@@ -55,7 +55,7 @@ export function createPhoneRange(first = 79_160_000_000) {
   };
 }
 
-/** The session cookie (`name=value`) from a response's Set-Cookie header, or undefined. */
+/** Extracts the session cookie (`name=value`) from a response's Set-Cookie header, or undefined. */
 export function sessionCookie(headers) {
   // autocannon keeps header names as the server sent them.
   const name = Object.keys(headers).find((key) => key.toLowerCase() === 'set-cookie');
