@@ -209,16 +209,18 @@ export class LoginByCallClient {
     params: Record<string, ParamValue>,
   ): Record<string, string> {
     const spec = METHODS[method];
-    const wire = toWireParams(params);
+    const given = toWireParams(params);
+    let wire = given;
 
-    if (spec.parameters.includes('call-api-id') && wire['call-api-id'] === undefined) {
+    if (spec.parameters.includes('call-api-id') && given['call-api-id'] === undefined) {
       if (this.config.callApiId === undefined) {
         throw new LoginByCallOptionError(
           'callApiId',
           `${method} needs the callApiId option: pass the call-api-id that register returned`,
         );
       }
-      wire['call-api-id'] = this.config.callApiId;
+      // First, as the reference's examples send it.
+      wire = { 'call-api-id': this.config.callApiId, ...given };
     }
 
     for (const name of spec.required) {
