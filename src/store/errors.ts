@@ -21,7 +21,7 @@ export class StoreArgumentError extends TypeError {
 }
 
 /**
- * Whether an error means the store could not be reached or did not reply in time, so the
+ * Checks whether an error means the store could not be reached or did not reply in time, so the
  * request may succeed later (HTTP 503). Matches by `code` as well as by class, so it also works
  * when two copies of this package are loaded.
  */
@@ -32,4 +32,14 @@ export function isStoreUnavailable(error: unknown): error is StoreUnavailableErr
     error !== null &&
     (error as { code?: unknown }).code === 'ERR_STORE_UNAVAILABLE'
   );
+}
+
+/** Raised when a stored record cannot be read back, for example after a manual edit in Redis. */
+export class StoreDataError extends Error {
+  readonly code = 'ERR_STORE_INVALID_DATA';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreDataError';
+  }
 }

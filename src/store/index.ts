@@ -1,4 +1,12 @@
 export * from './types.js';
-export { StoreOptionError, StoreArgumentError, isStoreUnavailable } from './errors.js';
+export {
+  StoreOptionError,
+  StoreArgumentError,
+  StoreDataError,
+  isStoreUnavailable,
+} from './errors.js';
 export { MAX_SESSION_KEY_LENGTH } from './validate.js';
 export { MemoryPendingStore, type MemoryPendingStoreOptions } from './memory.js';
+export { RedisPendingStore, type RedisPendingStoreOptions } from './redis.js';
+export { RedisStoreLimiter } from './redis-limiter.js';
+export type { RedisClient } from './redis-guard.js';
