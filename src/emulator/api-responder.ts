@@ -1,0 +1,111 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../logger.js';
+import { ApiError } from './api-error.js';
+import { runApiMethod } from './api-dispatch.js';
+import type { FaultTable } from './faults.js';
+import type { MethodContext } from './method-context.js';
+import { readApiRequest } from './request-params.js';
+
+/** Headers of every API answer, as the service sends them. */
+const API_HEADERS = {
+  'Content-Type': 'application/json;charset=UTF-8',
+  'Cache-Control': 'no-cache, no-store, must-revalidate',
+  Pragma: 'no-cache',
+  Expires: '0',
+};
+
+export interface ApiResponderDeps {
+  context: MethodContext;
+  faults: FaultTable;
+  logger: Logger;
+  /** Returns the next X-Request-Id. */
+  nextRequestId: () => string;
+  /** Runs housekeeping before a request, such as pruning. */
+  beforeRequest: (now: number) => void;
+}
+
+/**
+ * Answers one request to `/callapi/v2.0/...`: applies the method's fault, runs the method and
+ * sends HTTP 200 JSON, with the error body for any ApiError. Never throws.
+ */
+export async function respondToApi(
+  deps: ApiResponderDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: { path: string; query: URLSearchParams; baseUrl: string },
+): Promise<void> {
+  const requestId = deps.nextRequestId();
+  const methodFromPath = safeDecode(target.path.split('/')[0] ?? '');
+  let method = methodFromPath;
+
+  try {
+    const fault = deps.faults.for(methodFromPath);
+    if (fault?.latencyMs) await delay(fault.latencyMs);
+    if (fault?.dropConnection) {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.httpStatus !== undefined) {
+      send(
+        res,
+        fault.httpStatus,
+        requestId,
+        JSON.stringify({ error: 'UNEXPECTED', reason: `Injected HTTP ${fault.httpStatus}` }),
+      );
+      return;
+    }
+    if (fault?.malformedBody) {
+      send(res, 200, requestId, '{"error":"UNEXPECTED","reason":');
+      return;
+    }
+
+    const request = await readApiRequest(req, target.path, target.query);
+    method = request.method;
+    const now = deps.context.config.clock.now();
+    deps.beforeRequest(now);
+    const signatureHeader = req.headers['signature'];
+    const result = await runApiMethod(deps.context, request.method, {
+      params: request.params,
+      signatureHeader: Array.isArray(signatureHeader) ? signatureHeader[0] : signatureHeader,
+      baseUrl: target.baseUrl,
+      now,
+    });
+    send(res, 200, requestId, JSON.stringify(result));
+  } catch (error) {
+    const apiError =
+      error instanceof ApiError ? error : unexpected(deps.logger, method, requestId, error);
+    if (apiError.code === 'INVALID_ARGS' && !req.readableEnded)
+      res.setHeader('Connection', 'close');
+    send(res, 200, requestId, JSON.stringify(apiError.toBody(method)));
+  }
+}
+
+function unexpected(logger: Logger, method: string, requestId: string, error: unknown): ApiError {
+  logger.error(
+    { method, requestId, error: error instanceof Error ? error.message : String(error) },
+    'API method failed unexpectedly',
+  );
+  return new ApiError('UNEXPECTED', 'Unexpected error');
+}
+
+function send(res: ServerResponse, status: number, requestId: string, body: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, {
+    ...API_HEADERS,
+    'X-Request-Id': requestId,
+    'Content-Length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
