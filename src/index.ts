@@ -19,3 +19,18 @@ export {
   renderPaymentPage,
   type PaymentFormOptions,
 } from './api/payment-form.js';
+export {
+  createEmulator,
+  DEVELOPMENT_DOMAIN,
+  EmulatorOptionError,
+  SCENARIO_NUMBERS,
+  SCENARIO_ERROR_TEXT,
+  type Emulator,
+  type EmulatorOptions,
+  type EmulatorAccount,
+  type EmulatorCall,
+  type EmulatorCredential,
+  type EmulatorFault,
+  type FaultTarget,
+  type BlockReason,
+} from './emulator/index.js';
