@@ -34,3 +34,35 @@ export {
   type FaultTarget,
   type BlockReason,
 } from './emulator/index.js';
+export {
+  LoginByCallStrategy,
+  type LoginByCallStrategyOptions,
+  type LoginByCallVerify,
+  type LoginByCallVerifyWithRequest,
+  type LoginByCallFailure,
+} from './passport/strategy.js';
+export type { LoginByCallApi, LoginByCallCoreOptions } from './passport/options.js';
+export type { LoginByCallEvent, LimitName, HangUpReason } from './passport/events.js';
+export {
+  LoginByCallFlowError,
+  type LoginByCallFlowErrorCode,
+  type FlowErrorDetails,
+} from './passport/flow-error.js';
+export { loginByCall, type LoginByCallMiddleware } from './express/router.js';
+export type {
+  LoginByCallOptions,
+  LoginByCallRouterOptions,
+  LoginByCallLimits,
+  LoginByCallRedirects,
+  LimitWindow,
+} from './express/options.js';
+export type { PassportLike, AuthenticateCallback } from './express/passport-like.js';
+export { getLoginByCallState, type FlowState } from './express/state.js';
+export {
+  getConfirmedPhone,
+  type ConfirmedPhone,
+  type FlowMessage,
+  type LoginByCallSessionData,
+} from './express/session.js';
+export type { StartResult } from './express/start.js';
+export type { VerifyResult } from './express/verify.js';

@@ -1,0 +1,261 @@
+import type { CountryCode } from 'libphonenumber-js';
+import { isSupportedCountry } from 'libphonenumber-js';
+import { LoginByCallOptionError } from '../api/errors.js';
+import {
+  CORE_OPTION_KEYS,
+  resolveCoreOptions,
+  type LoginByCallCoreOptions,
+  type ResolvedCoreOptions,
+} from '../passport/options.js';
+import {
+  assertKnownKeys,
+  assertObject,
+  describe,
+  integerInRange,
+  optionalString,
+} from '../passport/validate.js';
+import type { PassportLike } from './passport-like.js';
+
+/** A counter window: at most `points` events per `durationSeconds` seconds. */
+export interface LimitWindow {
+  /** Events allowed per window. */
+  points: number;
+  /** Window length in seconds, counted from the first event of the window. */
+  durationSeconds: number;
+}
+
+/**
+ * Limits checked before every call is placed. Each counter lives in the store, so every app
+ * instance that shares the store shares the counts. `false` turns a counter off.
+ */
+export interface LoginByCallLimits {
+  /** Calls to one number (E.164). Default 3 per 600 s. */
+  perPhone?: LimitWindow | false;
+  /** Calls requested from one client IP (`req.ip`). Default 10 per 3600 s. */
+  perIp?: LimitWindow | false;
+  /** Calls requested by one session. Default 5 per 3600 s. */
+  perSession?: LimitWindow | false;
+  /** Calls placed by this whole site: a budget against toll fraud. Default off. */
+  global?: LimitWindow | false;
+  /**
+   * Wrong codes per number after which no new call goes to that number for 86,400 s from
+   * the first wrong code. Default 10.
+   */
+  failedCodesPerPhonePerDay?: number | false;
+}
+
+/** Where plain HTML form posts are redirected with 303. JSON requests get JSON instead. */
+export interface LoginByCallRedirects {
+  /** After a start that placed a call: the page that asks for the code. */
+  code?: string;
+  /** After a right code. */
+  success?: string;
+  /** After a verify that failed (wrong code, expired, ...): usually the code page again. */
+  failure?: string;
+  /** After a cancel, and after a start that failed: the page that asks for the number. */
+  start?: string;
+}
+
+/** Options of the router only; see `LoginByCallCoreOptions` for the shared ones. */
+export interface LoginByCallRouterOptions {
+  /** Path prefix of the four endpoints. Default `'/auth/phone'`. */
+  basePath?: string;
+  /** Passport strategy that `/verify` runs in sign-in mode. Default `'loginbycall'`. */
+  strategyName?: string;
+  /**
+   * The Passport instance that holds the strategy. Default: the `passport` package's
+   * default export, loaded on the first verify.
+   */
+  passport?: PassportLike;
+  /** Country for numbers typed without a country code, such as `'RU'`. Default none. */
+  defaultCountry?: CountryCode;
+  /** Only numbers of these countries get calls; others get 403. Default: every country. */
+  allowedCountries?: CountryCode[];
+  /**
+   * `'sign-in'` (default) signs the user in through Passport. `'second-factor'` requires a
+   * signed-in `req.user`, keeps it, and records the confirmed number in the session, where
+   * `getConfirmedPhone(req)` reads it.
+   */
+  mode?: 'sign-in' | 'second-factor';
+  /** Counters checked before a call is placed. Defaults are listed on each field. */
+  limits?: LoginByCallLimits;
+  /** Redirect targets for plain form posts. Default: none, so forms get JSON too. */
+  redirects?: LoginByCallRedirects;
+  /** Largest request body read, in bytes. Default 4096, maximum 1,048,576. */
+  bodyLimitBytes?: number;
+}
+
+export type LoginByCallOptions = LoginByCallCoreOptions & LoginByCallRouterOptions;
+
+/** Router options with every default filled in. */
+export interface ResolvedRouterOptions {
+  core: ResolvedCoreOptions;
+  basePath: string;
+  strategyName: string;
+  passport: PassportLike | undefined;
+  defaultCountry: CountryCode | undefined;
+  allowedCountries: ReadonlySet<CountryCode> | undefined;
+  mode: 'sign-in' | 'second-factor';
+  limits: {
+    perPhone: LimitWindow | false;
+    perIp: LimitWindow | false;
+    perSession: LimitWindow | false;
+    global: LimitWindow | false;
+    failedCodesPerPhonePerDay: number | false;
+  };
+  redirects: LoginByCallRedirects;
+  bodyLimitBytes: number;
+}
+
+const ROUTER_OPTION_KEYS = [
+  'basePath',
+  'strategyName',
+  'passport',
+  'defaultCountry',
+  'allowedCountries',
+  'mode',
+  'limits',
+  'redirects',
+  'bodyLimitBytes',
+] as const;
+
+export const DEFAULT_LIMITS = {
+  perPhone: { points: 3, durationSeconds: 600 },
+  perIp: { points: 10, durationSeconds: 3600 },
+  perSession: { points: 5, durationSeconds: 3600 },
+  global: false,
+  failedCodesPerPhonePerDay: 10,
+} as const;
+
+/** Validates every router option and fills in defaults. */
+export function resolveRouterOptions(options: unknown): ResolvedRouterOptions {
+  const core = resolveCoreOptions(options, 'loginByCall()', ROUTER_OPTION_KEYS);
+  const input = options as Record<string, unknown>;
+
+  const basePath = (optionalString(input['basePath'], 'basePath', /^\/[^?#]*$/) ??
+    '/auth/phone') as string;
+  const strategyName = (optionalString(input['strategyName'], 'strategyName', /^.+$/) ??
+    'loginbycall') as string;
+
+  const passport = input['passport'];
+  if (passport !== undefined) {
+    const authenticate = (passport as { authenticate?: unknown } | null)?.authenticate;
+    if (typeof authenticate !== 'function') {
+      throw new LoginByCallOptionError(
+        'passport',
+        `Option "passport" (${describe(passport)}) has no authenticate() method: pass the Passport instance that holds the strategy.`,
+      );
+    }
+  }
+
+  const mode = input['mode'] ?? 'sign-in';
+  if (mode !== 'sign-in' && mode !== 'second-factor') {
+    throw new LoginByCallOptionError(
+      'mode',
+      `Option "mode" is ${describe(mode)}: use 'sign-in' or 'second-factor'.`,
+    );
+  }
+
+  return {
+    core,
+    basePath: basePath.replace(/\/+$/, '') || '',
+    strategyName,
+    passport: passport as PassportLike | undefined,
+    defaultCountry: resolveCountry(input['defaultCountry'], 'defaultCountry'),
+    allowedCountries: resolveAllowedCountries(input['allowedCountries']),
+    mode,
+    limits: resolveLimits(input['limits']),
+    redirects: resolveRedirects(input['redirects']),
+    bodyLimitBytes: integerInRange(input['bodyLimitBytes'], 'bodyLimitBytes', 4096, 64, 1_048_576),
+  };
+}
+
+export { CORE_OPTION_KEYS };
+
+function resolveCountry(value: unknown, option: string): CountryCode | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !isSupportedCountry(value)) {
+    throw new LoginByCallOptionError(
+      option,
+      `Option "${option}" is ${describe(value)}: use an ISO 3166-1 alpha-2 code that libphonenumber-js supports, such as 'RU'.`,
+    );
+  }
+  return value;
+}
+
+function resolveAllowedCountries(value: unknown): ReadonlySet<CountryCode> | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new LoginByCallOptionError(
+      'allowedCountries',
+      `Option "allowedCountries" is ${describe(value)}: pass a non-empty array of country codes such as ['RU'], or leave it out to allow every country.`,
+    );
+  }
+  return new Set(
+    value.map((country) => resolveCountry(country, 'allowedCountries') as CountryCode),
+  );
+}
+
+function resolveLimits(value: unknown): ResolvedRouterOptions['limits'] {
+  const input = value === undefined ? {} : assertObject(value, 'loginByCall() option "limits"');
+  const keys = Object.keys(DEFAULT_LIMITS);
+  assertKnownKeys(input, keys, 'loginByCall() option "limits"');
+  return {
+    perPhone: resolveWindow(input['perPhone'], 'perPhone', DEFAULT_LIMITS.perPhone),
+    perIp: resolveWindow(input['perIp'], 'perIp', DEFAULT_LIMITS.perIp),
+    perSession: resolveWindow(input['perSession'], 'perSession', DEFAULT_LIMITS.perSession),
+    global: resolveWindow(input['global'], 'global', DEFAULT_LIMITS.global),
+    failedCodesPerPhonePerDay:
+      input['failedCodesPerPhonePerDay'] === false
+        ? false
+        : integerInRange(
+            input['failedCodesPerPhonePerDay'],
+            'limits.failedCodesPerPhonePerDay',
+            DEFAULT_LIMITS.failedCodesPerPhonePerDay,
+            1,
+            1000,
+          ),
+  };
+}
+
+function resolveWindow(
+  value: unknown,
+  name: string,
+  fallback: LimitWindow | false,
+): LimitWindow | false {
+  if (value === undefined) return fallback;
+  if (value === false) return false;
+  const option = `limits.${name}`;
+  const input = assertObject(value, `loginByCall() option "${option}"`);
+  assertKnownKeys(input, ['points', 'durationSeconds'], `loginByCall() option "${option}"`);
+  if (input['points'] === undefined || input['durationSeconds'] === undefined) {
+    throw new LoginByCallOptionError(
+      option,
+      `Option "${option}" needs both points and durationSeconds, or false to turn it off.`,
+    );
+  }
+  return {
+    points: integerInRange(input['points'], `${option}.points`, 1, 1, 1_000_000),
+    durationSeconds: integerInRange(
+      input['durationSeconds'],
+      `${option}.durationSeconds`,
+      1,
+      1,
+      31 * 24 * 3600,
+    ),
+  };
+}
+
+function resolveRedirects(value: unknown): LoginByCallRedirects {
+  if (value === undefined) return {};
+  const input = assertObject(value, 'loginByCall() option "redirects"');
+  const keys = ['code', 'success', 'failure', 'start'];
+  assertKnownKeys(input, keys, 'loginByCall() option "redirects"');
+  const redirects: LoginByCallRedirects = {};
+  for (const key of keys) {
+    // Only local paths: a redirect target must never send the user to another site.
+    const target = optionalString(input[key], `redirects.${key}`, /^\/(?![/\\])/);
+    if (target !== undefined) redirects[key as keyof LoginByCallRedirects] = target as string;
+  }
+  return redirects;
+}

@@ -1,0 +1,94 @@
+import type { IncomingMessage } from 'node:http';
+import {
+  LoginByCallFlowError,
+  type FlowErrorDetails,
+  type LoginByCallFlowErrorCode,
+} from '../passport/flow-error.js';
+
+/** The last outcome of a form post, shown once by the page the browser was redirected to. */
+export interface FlowMessage extends FlowErrorDetails {
+  code: LoginByCallFlowErrorCode | 'CALL_STARTED' | 'CANCELLED';
+  text: string;
+}
+
+/** A number confirmed in second-factor mode. */
+export interface ConfirmedPhone {
+  /** E.164 with a leading `+`. */
+  phone: string;
+  /** When the code was accepted, in ms since the epoch. */
+  confirmedAt: number;
+}
+
+/** What the router keeps in `req.session.loginByCall`. */
+export interface LoginByCallSessionData {
+  /** When the last call was started, in ms since the epoch; also makes the session "modified". */
+  startedAt?: number;
+  flash?: FlowMessage;
+  confirmed?: ConfirmedPhone;
+}
+
+/** The parts of an express-session session that the router uses. */
+export interface SessionLike {
+  loginByCall?: LoginByCallSessionData;
+  save(callback: (error?: unknown) => void): void;
+  regenerate?(callback: (error?: unknown) => void): void;
+}
+
+/** The request fields the router reads, as Express, express-session and Passport set them. */
+export interface FlowRequest extends IncomingMessage {
+  ip?: string;
+  body?: unknown;
+  session?: SessionLike;
+  sessionID?: string;
+  user?: unknown;
+  logIn?: (
+    user: unknown,
+    options: { keepSessionInfo?: boolean },
+    done: (error?: unknown) => void,
+  ) => void;
+}
+
+/** A request with a session, as the handlers need it. */
+export interface SessionRequest extends FlowRequest {
+  session: SessionLike;
+  sessionID: string;
+}
+
+/** Throws a 500 that says how to fix the app when express-session is not mounted. */
+export function requireSession(
+  req: FlowRequest,
+  mode: 'sign-in' | 'second-factor',
+): SessionRequest {
+  if (req.session && typeof req.session.save === 'function' && typeof req.sessionID === 'string') {
+    return req as SessionRequest;
+  }
+  const passportHint =
+    mode === 'sign-in' ? ', then passport.initialize() and passport.session(),' : '';
+  throw new LoginByCallFlowError(
+    'SESSION_REQUIRED',
+    500,
+    `loginByCall() needs req.session: mount express-session${passportHint} before the router.`,
+  );
+}
+
+/** Returns the router's data in the session, creating it when missing. */
+export function sessionData(req: SessionRequest): LoginByCallSessionData {
+  req.session.loginByCall ??= {};
+  return req.session.loginByCall;
+}
+
+/** Saves the session now, so the answer goes out only after the store has it. */
+export function saveSession(req: SessionRequest): Promise<void> {
+  return new Promise((resolve, reject) => {
+    req.session.save((error) => (error ? reject(error) : resolve()));
+  });
+}
+
+/**
+ * Returns the number that second-factor mode confirmed in this session, or undefined. The
+ * record survives the session id change that confirmation makes and lasts as long as the session.
+ */
+export function getConfirmedPhone(req: IncomingMessage): ConfirmedPhone | undefined {
+  const confirmed = (req as FlowRequest).session?.loginByCall?.confirmed;
+  return confirmed ? { ...confirmed } : undefined;
+}

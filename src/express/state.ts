@@ -1,0 +1,148 @@
+import type { IncomingMessage } from 'node:http';
+import { maskPhone } from '../logger.js';
+import { isCallActive, type CallStatusName } from '../protocol/calls.js';
+import { describeError } from '../passport/hang-up.js';
+import type { PendingCall } from '../store/types.js';
+import type { RouterContext } from './context.js';
+import { sessionData, type FlowMessage, type SessionRequest } from './session.js';
+import { requireSession } from './session.js';
+
+/** Where a session's sign-in flow stands, for `GET {basePath}/status` and server-rendered pages. */
+export interface FlowState {
+  /** `idle`: no call waits for a code; `pending`: one does; `expired`: its code expired. */
+  phase: 'idle' | 'pending' | 'expired';
+  /** The called number, masked (`+7999*****01`), or null when idle. */
+  phone: string | null;
+  /** The caller number without its last `codeLength` digits, or null when idle. */
+  maskPrefix: string | null;
+  codeLength: number | null;
+  attemptsLeft: number | null;
+  /** Seconds until a new call to this number is allowed; 0 when idle. */
+  retryAfterSeconds: number;
+  /** Seconds until the code stops being accepted; 0 when idle or expired. */
+  expiresInSeconds: number;
+  /** The call's last known status, or null when idle or never asked. */
+  status: CallStatusName | 'unknown' | null;
+  /** The outcome of the last form post, shown once (see `getLoginByCallState`). */
+  message?: FlowMessage;
+}
+
+/** Minimum time between two `call-status` requests for one call, in ms. */
+const STATUS_INTERVAL_MS = 1000;
+
+/**
+ * Reads the flow state of the session and refreshes the call status from the service, at most
+ * once per second per call and never after a final status. A failed status request is logged
+ * and the last known status is returned.
+ */
+export async function readFlowState(
+  ctx: RouterContext,
+  req: SessionRequest,
+  takeFlash: boolean,
+): Promise<FlowState> {
+  const message = takeFlash ? takeFlashMessage(req) : undefined;
+  const stored = await ctx.core.store.get(req.sessionID);
+  const state = stored ? await describePending(ctx, req.sessionID, stored) : idleState();
+  return message ? { ...state, message } : state;
+}
+
+function idleState(): FlowState {
+  return {
+    phase: 'idle',
+    phone: null,
+    maskPrefix: null,
+    codeLength: null,
+    attemptsLeft: null,
+    retryAfterSeconds: 0,
+    expiresInSeconds: 0,
+    status: null,
+  };
+}
+
+async function describePending(
+  ctx: RouterContext,
+  sessionKey: string,
+  pending: PendingCall,
+): Promise<FlowState> {
+  const now = ctx.core.clock.now();
+  const expired = now >= pending.expiresAt;
+  const status = expired
+    ? (pending.lastStatus ?? null)
+    : await refreshStatus(ctx, sessionKey, pending);
+  return {
+    phase: expired ? 'expired' : 'pending',
+    phone: maskPhone(pending.phone),
+    maskPrefix: pending.maskPrefix,
+    codeLength: pending.codeLength,
+    attemptsLeft: expired ? 0 : pending.attemptsLeft,
+    retryAfterSeconds: Math.max(0, Math.ceil((pending.repeatAt - now) / 1000)),
+    expiresInSeconds: expired ? 0 : Math.ceil((pending.expiresAt - now) / 1000),
+    status,
+  };
+}
+
+async function refreshStatus(
+  ctx: RouterContext,
+  sessionKey: string,
+  pending: PendingCall,
+): Promise<CallStatusName | 'unknown' | null> {
+  const last = pending.lastStatus;
+  const now = ctx.core.clock.now();
+  const final = last !== undefined && !isCallActive(last);
+  const recent =
+    pending.statusCheckedAt !== undefined && now - pending.statusCheckedAt < STATUS_INTERVAL_MS;
+  if (final || recent) return last ?? null;
+
+  try {
+    const { status } = await ctx.core.client.callStatus(pending.callId);
+    ctx.core.emit({
+      type: 'call-status',
+      phone: maskPhone(pending.phone),
+      callId: pending.callId,
+      status,
+    });
+    // An unknown code is not stored, so the next request asks again after the interval.
+    if (status !== 'unknown')
+      await ctx.core.store.saveStatus(sessionKey, pending.callId, status, now);
+    return status;
+  } catch (error) {
+    ctx.core.logger.warn(
+      { callId: pending.callId, phone: maskPhone(pending.phone), error: describeError(error) },
+      'loginbycall: call-status failed; returning the last known status',
+    );
+    return last ?? null;
+  }
+}
+
+function takeFlashMessage(req: SessionRequest): FlowMessage | undefined {
+  const data = sessionData(req);
+  const message = data.flash;
+  if (message) delete data.flash;
+  return message;
+}
+
+/** The router that each request passed through, for `getLoginByCallState(req)`. */
+const routerOfRequest = new WeakMap<IncomingMessage, RouterContext>();
+
+export function rememberRouter(req: IncomingMessage, ctx: RouterContext): void {
+  routerOfRequest.set(req, ctx);
+}
+
+/**
+ * Returns the flow state of this request's session for a server-rendered page, including the
+ * outcome of the last form post, which it removes from the session so it shows only once.
+ * The `loginByCall()` middleware must have run for this request: mount it with `app.use`
+ * before the page's route.
+ */
+export async function getLoginByCallState(req: IncomingMessage): Promise<FlowState> {
+  const ctx = routerOfRequest.get(req);
+  if (!ctx) {
+    throw Object.assign(
+      new Error(
+        'getLoginByCallState(req): no loginByCall() router ran for this request. Mount it with app.use(loginByCall(...)) before this route.',
+      ),
+      { code: 'ERR_LOGINBYCALL_NO_ROUTER' },
+    );
+  }
+  return readFlowState(ctx, requireSession(req, ctx.options.mode), true);
+}

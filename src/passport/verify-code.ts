@@ -1,0 +1,109 @@
+import { maskPhone } from '../logger.js';
+import type { PendingCall } from '../store/types.js';
+import { hashCode, hashesEqual } from './code-hash.js';
+import { LoginByCallFlowError } from './flow-error.js';
+import { describeError, hangUpInBackground, mayStillRing } from './hang-up.js';
+import type { ResolvedCoreOptions } from './options.js';
+import { failedCodesLimiter } from './shared-limiter.js';
+
+/** Longest code any call may have; longer input is rejected before the store is read. */
+const MAX_CODE_DIGITS = 12;
+
+/**
+ * Checks a typed code against the session's pending call and consumes the call when it is
+ * right. Returns the call that the code confirmed; throws `LoginByCallFlowError` for every
+ * refusal. Input of the wrong shape is refused before an attempt is taken, so a typo in the
+ * length costs nothing. Exactly one of several parallel right codes wins.
+ */
+export async function verifyCode(
+  core: ResolvedCoreOptions,
+  sessionKey: string,
+  code: unknown,
+): Promise<PendingCall> {
+  if (typeof code !== 'string' || code.length > MAX_CODE_DIGITS || !/^[0-9]+$/.test(code)) {
+    throw new LoginByCallFlowError('INVALID_CODE', 400, 'Enter the code digits only.');
+  }
+
+  const current = await core.store.get(sessionKey);
+  if (!current) throw noPendingCall();
+  if (core.clock.now() >= current.expiresAt) throw expired();
+  if (code.length !== current.codeLength) {
+    throw new LoginByCallFlowError(
+      'INVALID_CODE',
+      400,
+      `Enter the last ${current.codeLength} digits of the number that called you.`,
+      { attemptsLeft: current.attemptsLeft },
+    );
+  }
+
+  const attempt = await core.store.takeAttempt(sessionKey, core.clock.now());
+  if (attempt.outcome === 'missing') throw noPendingCall();
+  if (attempt.outcome === 'expired') throw expired();
+  if (attempt.outcome === 'exhausted') throw locked();
+
+  const pending = attempt.pending;
+  const typed = hashCode(core.secret, sessionKey, pending.callId, code);
+  if (!hashesEqual(pending.codeHash, typed)) {
+    await rejectCode(core, pending);
+  }
+
+  // takeAttempt deleted the record when it handed out the last attempt, so that request alone
+  // holds the call; earlier attempts race for it through consume().
+  const won = pending.attemptsLeft === 0 || (await core.store.consume(sessionKey, pending.callId));
+  if (!won) throw noPendingCall();
+
+  const phone = maskPhone(pending.phone);
+  core.emit({ type: 'code-accepted', phone, callId: pending.callId });
+  if (mayStillRing(pending)) void hangUpInBackground(core, pending, 'code-accepted');
+  return pending;
+}
+
+async function rejectCode(core: ResolvedCoreOptions, pending: PendingCall): Promise<never> {
+  const phone = maskPhone(pending.phone);
+  try {
+    await failedCodesLimiter(core.store).penalty(pending.phone, 1);
+  } catch (error) {
+    core.logger.warn(
+      { callId: pending.callId, phone, error: describeError(error) },
+      'loginbycall: could not count a wrong code against the daily cap',
+    );
+  }
+
+  core.emit({
+    type: 'code-rejected',
+    phone,
+    callId: pending.callId,
+    attemptsLeft: pending.attemptsLeft,
+  });
+  if (pending.attemptsLeft > 0) {
+    const plural = pending.attemptsLeft === 1 ? 'attempt' : 'attempts';
+    throw new LoginByCallFlowError(
+      'WRONG_CODE',
+      401,
+      `Wrong code: ${pending.attemptsLeft} ${plural} left.`,
+      { attemptsLeft: pending.attemptsLeft },
+    );
+  }
+  core.emit({ type: 'attempts-exhausted', phone, callId: pending.callId });
+  throw locked();
+}
+
+function noPendingCall(): LoginByCallFlowError {
+  return new LoginByCallFlowError(
+    'NO_PENDING_CALL',
+    409,
+    'No call is waiting for a code: request a new call.',
+  );
+}
+
+function expired(): LoginByCallFlowError {
+  return new LoginByCallFlowError('EXPIRED', 410, 'The code has expired: request a new call.', {
+    attemptsLeft: 0,
+  });
+}
+
+function locked(): LoginByCallFlowError {
+  return new LoginByCallFlowError('LOCKED', 410, 'Too many wrong codes: request a new call.', {
+    attemptsLeft: 0,
+  });
+}
