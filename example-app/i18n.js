@@ -11,7 +11,7 @@ export const DICTIONARY = {
     'phone.hint':
       'We will call this number. Do not answer: the last digits of the calling number are your code.',
     'phone.submit': 'Call me',
-    'wait.heading': 'Waiting for a call from {number}',
+    'wait.heading': 'Waiting for a call from',
     'wait.code.label': 'Last {length} digits of the calling number',
     'wait.code.submit': 'Sign in',
     'wait.repeat': 'Call me again',
@@ -20,6 +20,7 @@ export const DICTIONARY = {
     'wait.repeat.reload': 'Reload the page to update the timer.',
     'wait.cancel': 'Use another number',
     'wait.expires': 'The code is valid for {minutes} min.',
+    'status.unknown': 'Checking the call…',
     'status.queued': 'The call is queued.',
     'status.dialing': 'Your phone is ringing.',
     'status.answered': 'The call was answered. Type the digits of the number that called.',
@@ -61,7 +62,7 @@ export const DICTIONARY = {
     'phone.hint':
       'Мы позвоним на этот номер. Не отвечайте: последние цифры номера, с которого звонят, и есть код.',
     'phone.submit': 'Позвоните мне',
-    'wait.heading': 'Ждите звонка с номера {number}',
+    'wait.heading': 'Ждите звонка с номера',
     'wait.code.label': 'Последние {length} цифры номера, с которого звонят',
     'wait.code.submit': 'Войти',
     'wait.repeat': 'Позвонить ещё раз',
@@ -70,6 +71,7 @@ export const DICTIONARY = {
     'wait.repeat.reload': 'Обновите страницу, чтобы обновить таймер.',
     'wait.cancel': 'Ввести другой номер',
     'wait.expires': 'Код действует {minutes} мин.',
+    'status.unknown': 'Проверяем звонок…',
     'status.queued': 'Звонок в очереди.',
     'status.dialing': 'Ваш телефон звонит.',
     'status.answered': 'На звонок ответили. Введите цифры номера, с которого звонили.',

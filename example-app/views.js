@@ -85,6 +85,7 @@ export function signInPage(context, view) {
  * @property {number} retryAfterSeconds Seconds until a new call may be requested.
  * @property {number} expiresInSeconds Seconds until the code stops being accepted.
  * @property {string | undefined} status Last call status, such as `dialing`.
+ * @property {string | undefined} typedPhone The number as the user typed it, for "Call me again".
  * @property {string | undefined} msisdn Called number without `+`, for the emulator's phone page.
  * @property {FlashMessage | null | undefined} message
  */
@@ -104,7 +105,9 @@ export function waitingPage(context, view) {
   const waitSeconds = Math.max(0, Math.ceil(view.retryAfterSeconds));
   const locked = view.message?.code === 'LOCKED' || view.message?.code === 'EXPIRED';
 
-  const content = html` <h1 class="waiting">${t('wait.heading', { number })}</h1>
+  const content = html` <h1 class="waiting">
+      ${t('wait.heading', {})} <span class="number">${number}</span>
+    </h1>
     ${context.emulator && view.msisdn && emulatorPanel(context, view.msisdn)}
     <p id="call-status" class="status" aria-live="polite" data-status="${view.status ?? ''}">
       ${view.status ? t(`status.${view.status}`, {}) : ''}
@@ -133,8 +136,9 @@ export function waitingPage(context, view) {
     <p class="hint">
       ${t('wait.expires', { minutes: Math.max(1, Math.ceil(view.expiresInSeconds / 60)) })}
     </p>
-    <form method="post" action="/auth/phone/resend" class="stack" id="repeat-form">
+    <form method="post" action="/auth/phone/start" class="stack" id="repeat-form">
       <input type="hidden" name="${CSRF_FIELD}" value="${context.csrfToken}" />
+      <input type="hidden" name="phone" value="${view.typedPhone ?? ''}" />
       <p
         id="repeat-countdown"
         class="hint"
@@ -225,7 +229,8 @@ export function errorPage(context, key) {
  * @param {Record<string, string | number>} extra Values some texts need, such as the code length.
  */
 function messageBlock(context, message, extra) {
-  if (!message) return '';
+  // The page itself shows that a call started or was cancelled, so those need no message.
+  if (!message || message.code === 'CALL_STARTED' || message.code === 'CANCELLED') return '';
   const text = translate(context.locale, messageKey(message.code), {
     attemptsLeft: message.attemptsLeft ?? 0,
     seconds: Math.max(1, Math.ceil(message.retryAfterSeconds ?? 0)),
