@@ -5,7 +5,7 @@ import { ManualClock } from '../../src/clock.js';
 import { isStoreUnavailable } from '../../src/store/errors.js';
 import { RedisPendingStore } from '../../src/store/redis.js';
 import { StoreUnavailableError } from '../../src/store/types.js';
-import { connectRedis, uniquePrefix } from '../support/redis.js';
+import { connectRedis, redisUrl, uniquePrefix } from '../support/redis.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { describePendingStoreContract, samplePending } from './contract.js';
 import { keyTtls } from './redis-key-ttls.js';
@@ -130,14 +130,26 @@ describe('RedisPendingStore', () => {
   });
 
   it('lazyConnect client connects on first use', async () => {
-    const lazy = new Redis(client.options.port ?? 6379, client.options.host ?? '127.0.0.1', {
-      lazyConnect: true,
-    });
+    const lazy = new Redis(redisUrl(), { lazyConnect: true });
     const store = new RedisPendingStore({ client: lazy, keyPrefix: uniquePrefix('lazy') });
 
     expect(lazy.status).toBe('wait');
     expect(await store.get('s1')).toBeNull();
     await lazy.quit();
+  });
+
+  it('client keyPrefix applies to script keys', async () => {
+    const appPrefix = uniquePrefix('app');
+    const prefixed = new Redis(redisUrl(), { keyPrefix: appPrefix });
+    const store = new RedisPendingStore({ client: prefixed, keyPrefix: 'lbc:' });
+
+    await store.put('s1', samplePending(Date.now()));
+    await store.takeAttempt('s1', Date.now());
+
+    expect(await client.hget(`${appPrefix}lbc:{s1}:pending`, 'attemptsLeft')).toBe('2');
+    expect(await client.exists('lbc:{s1}:pending')).toBe(0);
+    await client.del(`${appPrefix}lbc:{s1}:pending`);
+    await prefixed.quit();
   });
 
   it('options are validated', () => {
@@ -234,6 +246,23 @@ describe('RedisPendingStore during an outage', () => {
     await store.put('s1', samplePending(now));
     expect((await store.get('s1'))?.callId).toBe('call-1');
     expect((await limiter.consume('127.0.0.1')).remainingPoints).toBe(99);
+  });
+
+  it('hung Redis times out', async () => {
+    const pauser = new Redis(server.url);
+    // CLIENT PAUSE stops Redis from serving other clients while their connections stay open.
+    await pauser.client('PAUSE', 1500, 'ALL');
+
+    const started = performance.now();
+    const error: unknown = await store.get('during-pause').catch((caught: unknown) => caught);
+    const elapsedMs = performance.now() - started;
+
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect((error as Error).message).toMatch(/timed out after 1000 ms/);
+    expect(elapsedMs).toBeLessThan(1500);
+    await pauser.client('UNPAUSE');
+    await pauser.quit();
+    expect(await store.get('after-pause')).toBeNull();
   });
 
   it('operation waits for a reconnect', async () => {
