@@ -77,5 +77,6 @@ function networkReason(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? error.cause : error;
   const code = (cause as { code?: unknown }).code;
-  return typeof code === 'string' ? `${code} ${cause.message}` : cause.message;
+  const hasCode = typeof code === 'string' && !cause.message.includes(code);
+  return hasCode ? `${code} ${cause.message}` : cause.message;
 }

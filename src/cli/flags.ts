@@ -21,14 +21,12 @@ export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
   'api-key': {
     type: 'string',
     value: 'KEY',
-    description:
-      'api-key that signs requests (default: LOGINBYCALL_API_KEY, which keeps it out of the process list)',
+    description: 'api-key that signs requests (default: LOGINBYCALL_API_KEY, kept out of ps)',
   },
   'api-url': {
     type: 'string',
     value: 'URL',
-    description:
-      'API address (default: LOGINBYCALL_API_URL, else https://internal.loginbycall.net/callapi/v2.0/)',
+    description: 'API address (default: LOGINBYCALL_API_URL, else the production service)',
   },
   transport: {
     type: 'string',
