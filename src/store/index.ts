@@ -9,4 +9,4 @@ export { MAX_SESSION_KEY_LENGTH } from './validate.js';
 export { MemoryPendingStore, type MemoryPendingStoreOptions } from './memory.js';
 export { RedisPendingStore, type RedisPendingStoreOptions } from './redis.js';
 export { RedisStoreLimiter } from './redis-limiter.js';
-export type { RedisClient } from './redis-guard.js';
+export type { RedisStoreClient } from './redis-guard.js';

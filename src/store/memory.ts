@@ -9,6 +9,7 @@ import {
   type PendingCall,
   type PendingStore,
 } from './types.js';
+import { StoreOptionError } from './errors.js';
 import {
   integerOption,
   rejectUnknownOptions,
@@ -67,6 +68,11 @@ export class MemoryPendingStore implements PendingStore {
   private closed = false;
 
   constructor(options: MemoryPendingStoreOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new StoreOptionError(
+        `${OWNER}: invalid options ${String(options)}: pass an object or nothing.`,
+      );
+    }
     rejectUnknownOptions(OWNER, options, KNOWN_OPTIONS);
     validateClock(OWNER, options.clock);
     validateLogger(OWNER, options.logger);

@@ -3,7 +3,7 @@ import { RateLimiterRes } from 'rate-limiter-flexible';
 import { StoreUnavailableError } from './types.js';
 
 /** The clients a Redis store accepts: a single node or a Cluster, from ioredis 5. */
-export type RedisClient = Redis | Cluster;
+export type RedisStoreClient = Redis | Cluster;
 
 /**
  * Reply errors that mean Redis is temporarily unable to serve, rather than that the command
@@ -25,7 +25,7 @@ export class RedisAvailabilityGuard {
   private settleWaiter: ((error?: StoreUnavailableError) => void) | undefined;
 
   constructor(
-    private readonly client: RedisClient,
+    private readonly client: RedisStoreClient,
     private readonly timeoutMs: number,
     private readonly owner: string,
   ) {
@@ -126,7 +126,7 @@ export class RedisAvailabilityGuard {
 
 /** Runs a script by EVALSHA, and by EVAL only when this Redis node has not cached it yet. */
 export async function runScript(
-  client: RedisClient,
+  client: RedisStoreClient,
   script: { lua: string; sha: string },
   key: string,
   args: Array<string | number>,

@@ -1,6 +1,6 @@
 import { RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
 import { StoreArgumentError } from './errors.js';
-import type { RedisAvailabilityGuard, RedisClient } from './redis-guard.js';
+import type { RedisAvailabilityGuard, RedisStoreClient } from './redis-guard.js';
 
 type ExtraOptions = { [key: string]: unknown };
 
@@ -13,7 +13,7 @@ export class RedisStoreLimiter extends RateLimiterRedis {
   private readonly guard: RedisAvailabilityGuard;
 
   constructor(
-    client: RedisClient,
+    client: RedisStoreClient,
     guard: RedisAvailabilityGuard,
     options: { keyPrefix: string; points: number; duration: number; blockDuration: number },
   ) {

@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../clock.js';
 import type { CallStatusName } from '../protocol/calls.js';
 import { StoreDataError, StoreOptionError } from './errors.js';
 import { decodePendingCall, encodePendingCall, pairsToObject } from './redis-codec.js';
-import { RedisAvailabilityGuard, runScript, type RedisClient } from './redis-guard.js';
+import { RedisAvailabilityGuard, runScript, type RedisStoreClient } from './redis-guard.js';
 import { RedisStoreLimiter } from './redis-limiter.js';
 import {
   CONSUME_SCRIPT,
@@ -37,7 +37,7 @@ export interface RedisPendingStoreOptions {
    * An ioredis 5 `Redis` or `Cluster` client that the app creates and owns. The store never
    * closes it. Required.
    */
-  client: RedisClient;
+  client: RedisStoreClient;
   /**
    * Prefix of every key the store writes, so several apps can share one Redis. Must not contain
    * `{` or `}`. Default: `'lbc:'`.
@@ -69,7 +69,7 @@ const MAX_KEY_PREFIX_LENGTH = 100;
  * one session lives in one slot and later multi-key scripts stay valid on Cluster.
  */
 export class RedisPendingStore implements PendingStore {
-  private readonly client: RedisClient;
+  private readonly client: RedisStoreClient;
   private readonly keyPrefix: string;
   private readonly graceMs: number;
   private readonly clock: Clock;
@@ -206,7 +206,7 @@ export class RedisPendingStore implements PendingStore {
   }
 }
 
-function checkClient(client: unknown): RedisClient {
+function checkClient(client: unknown): RedisStoreClient {
   const looksLikeIoredis =
     typeof client === 'object' &&
     client !== null &&
@@ -218,7 +218,7 @@ function checkClient(client: unknown): RedisClient {
       `${OWNER}: invalid client ${client === undefined ? 'undefined' : typeof client}: pass an ioredis 5 Redis or Cluster instance, such as new Redis(process.env.REDIS_URL).`,
     );
   }
-  return client as RedisClient;
+  return client as RedisStoreClient;
 }
 
 function checkKeyPrefix(keyPrefix: unknown): string {

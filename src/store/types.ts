@@ -89,7 +89,11 @@ export interface PendingStore {
     checkedAt: number,
   ): Promise<void>;
 
-  /** Creates a counter that every app instance sharing this store sees. */
+  /**
+   * Creates a counter that every app instance sharing this store reads and updates. A key whose
+   * points are used up rejects with a RateLimiterRes; a store failure rejects with
+   * StoreUnavailableError (see `isStoreUnavailable`).
+   */
   createLimiter(options: LimiterOptions): RateLimiterAbstract;
 
   /** Releases what the store owns. Clients that the app passed in are left open. */
@@ -98,7 +102,7 @@ export interface PendingStore {
 
 /**
  * Raised when the backing store cannot be reached or did not answer in time. The router
- * answers 503 for it.
+ * answers 503 for it. Detect it with `isStoreUnavailable(error)`, which also matches by `code`.
  */
 export class StoreUnavailableError extends Error {
   readonly code = 'ERR_STORE_UNAVAILABLE';
