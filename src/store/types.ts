@@ -101,8 +101,8 @@ export interface PendingStore {
 }
 
 /**
- * Raised when the backing store cannot be reached or did not answer in time. The router
- * answers 503 for it. Detect it with `isStoreUnavailable(error)`, which also matches by `code`.
+ * Raised when the backing store cannot be reached or did not reply in time. The router
+ * responds with 503 to it. Detect it with `isStoreUnavailable(error)`, which also matches by `code`.
  */
 export class StoreUnavailableError extends Error {
   readonly code = 'ERR_STORE_UNAVAILABLE';
