@@ -90,6 +90,7 @@ export class CallLimits {
 
   /** Refuses new calls to the number for `seconds`, the service's repeat timeout. */
   async holdRepeat(phone: string, seconds: number): Promise<void> {
+    if (!(seconds > 0)) return;
     const duration = Math.min(MAX_REPEAT_SECONDS, Math.max(1, Math.ceil(seconds)));
     try {
       await this.repeat.block(phone, duration);

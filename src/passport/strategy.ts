@@ -64,6 +64,14 @@ export class LoginByCallStrategy extends Strategy {
   private readonly verify: LoginByCallVerify | LoginByCallVerifyWithRequest;
 
   constructor(
+    options: LoginByCallStrategyOptions & { passReqToCallback: true },
+    verify: LoginByCallVerifyWithRequest,
+  );
+  constructor(
+    options: LoginByCallStrategyOptions & { passReqToCallback?: false },
+    verify: LoginByCallVerify,
+  );
+  constructor(
     options: LoginByCallStrategyOptions,
     verify: LoginByCallVerify | LoginByCallVerifyWithRequest,
   ) {
