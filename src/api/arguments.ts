@@ -29,11 +29,12 @@ export function checkText(
 export function checkMsisdn(value: unknown): string {
   if (typeof value === 'string' && /^[1-9]\d{5,14}$/.test(value)) return value;
   // Only the length is shown: the value may be a full phone number.
-  const shown = typeof value === 'string' ? `a string of length ${value.length}` : describe(value);
+  const safeDescription =
+    typeof value === 'string' ? `a string of length ${value.length}` : describe(value);
   throw new LoginByCallArgumentError(
     'call',
     'msisdn',
-    `call: msisdn must be 6 to 15 digits in E.164 without "+" (for example 79990000001), got ${shown}`,
+    `call: msisdn must be 6 to 15 digits in E.164 without "+" (for example 79990000001), got ${safeDescription}`,
   );
 }
 

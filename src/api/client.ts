@@ -106,9 +106,9 @@ export class LoginByCallClient {
   }
 
   /**
-   * Starts a payment of `amount` credits. Returns either the fields of a form to submit
-   * (`kind: 'redirect'`) or a ready HTML form (`kind: 'html'`), depending on the service's
-   * revision; `renderPaymentForm` and `renderPaymentPage` turn them into HTML.
+   * Starts a payment of `amount` credits. The English revision of the service returns the
+   * fields of a form to submit (`kind: 'redirect'`), the later one a ready HTML form
+   * (`kind: 'html'`). `renderPaymentForm` and `renderPaymentPage` turn either into HTML.
    */
   async pay(params: PayParams): Promise<PayResult> {
     const body = await this.request('pay', {
@@ -209,10 +209,10 @@ export class LoginByCallClient {
     params: Record<string, ParamValue>,
   ): Record<string, string> {
     const spec = METHODS[method];
-    const given = toWireParams(params);
-    let wire = given;
+    const callerParams = toWireParams(params);
+    let wire = callerParams;
 
-    if (spec.parameters.includes('call-api-id') && given['call-api-id'] === undefined) {
+    if (spec.parameters.includes('call-api-id') && callerParams['call-api-id'] === undefined) {
       if (this.config.callApiId === undefined) {
         throw new LoginByCallOptionError(
           'callApiId',
@@ -220,7 +220,7 @@ export class LoginByCallClient {
         );
       }
       // First, as the reference's examples send it.
-      wire = { 'call-api-id': this.config.callApiId, ...given };
+      wire = { 'call-api-id': this.config.callApiId, ...callerParams };
     }
 
     for (const name of spec.required) {

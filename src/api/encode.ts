@@ -3,7 +3,7 @@ import type { MethodName } from '../protocol/index.js';
 import type { WireParams } from './signature.js';
 
 /**
- * How parameters travel, as the reference lists them:
+ * Encoding of the request parameters, one of the four the reference lists:
  * - `get`: HTTP GET with a query string;
  * - `form`: HTTP POST, `application/x-www-form-urlencoded`;
  * - `rest`: HTTP GET with `/<name>/<value>` pairs appended to the method path;

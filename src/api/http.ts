@@ -72,7 +72,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The error code and message of a connection error, which hold no request data. */
+/** Describes a connection error by its code and message, which contain no request data. */
 function networkReason(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? error.cause : error;

@@ -24,7 +24,7 @@ export interface LoginByCallClientOptions {
    */
   apiUrl?: string;
   /**
-   * How parameters are sent: `get` (query string), `form` (POST urlencoded), `rest` (path
+   * Encoding of the parameters: `get` (query string), `form` (POST urlencoded), `rest` (path
    * segments) or `multipart` (POST multipart/form-data). Default: `form`, which keeps the
    * signature and nonce out of URLs and access logs.
    */
@@ -49,7 +49,7 @@ export interface LoginByCallClientOptions {
    * of `retryDelayMs * 2^n`, picked at random. Default: 200.
    */
   retryDelayMs?: number;
-  /** Where retries are reported. Default: a logger that writes nothing. */
+  /** Logger for retries. Default: a logger that writes nothing. */
   logger?: Logger;
   /** Source of the `timestamp` parameter. Default: the system clock. */
   clock?: Clock;
@@ -161,15 +161,15 @@ function parseApiUrl(apiUrl: unknown): { origin: string; basePath: string } {
   return { origin: url.origin, basePath };
 }
 
-function checkToken(name: string, value: unknown, what: string): string | undefined {
+function checkToken(name: string, value: unknown, source: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value === '' || /\s/.test(value)) {
     // The value may be a secret, so only its type and length are shown.
-    const shown =
+    const safeDescription =
       typeof value === 'string' ? `a string of length ${value.length}` : describe(value);
     throw new LoginByCallOptionError(
       name,
-      `${name} must be a non-empty string without spaces, got ${shown}: pass ${what} or omit it`,
+      `${name} must be a non-empty string without spaces, got ${safeDescription}: pass ${source} or omit it`,
     );
   }
   return value;

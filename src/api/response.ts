@@ -20,7 +20,7 @@ export function parseResponse(method: MethodName, response: HttpResponse): Recor
       method,
       status,
       requestId,
-      message: `${method} returned HTTP ${status}; the service answers 200 even for errors`,
+      message: `${method} returned HTTP ${status}, but the service returns 200 even for errors: check apiUrl`,
     });
   }
 

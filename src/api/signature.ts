@@ -41,7 +41,7 @@ export function computeSignature(method: MethodName, params: WireParams, apiKey:
   return hmac.digest('hex');
 }
 
-/** A fresh nonce: 20 random bytes in standard base64, so it may contain `+`, `/` and `=`. */
+/** Creates a nonce: 20 random bytes in standard base64, so it may contain `+`, `/` and `=`. */
 export function createNonce(): string {
   return randomBytes(20).toString('base64');
 }

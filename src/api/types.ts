@@ -64,7 +64,7 @@ export interface Balance {
   balance: number;
   /** Sum of all charges. */
   consumed: number;
-  /** What is left: `balance - consumed`. */
+  /** Remaining balance: `balance - consumed`. */
   current: number;
   /** Balance below which the administrator gets a daily e-mail; -1 when that is off. */
   balanceNotifyLimit: number;
@@ -78,11 +78,11 @@ export interface PayParams {
   amount: number;
   /** Language of the payment page: `en` or `ru`. */
   locale?: string;
-  /** Where the payment page sends the payer after a successful payment. */
+  /** URL the payment page redirects to after a successful payment. */
   successUrl?: string;
-  /** Where the payment page sends the payer after a failed payment. */
+  /** URL the payment page redirects to after a failed payment. */
   failUrl?: string;
-  /** Where the payment page sends a payer who cancels. */
+  /** URL the payment page redirects to when the payer cancels. */
   returnUrl?: string;
 }
 

@@ -21,7 +21,7 @@ import { formatCredits } from './format.js';
 import { commandUsage, topUsage } from './usage.js';
 import { UsageError } from './usage-error.js';
 
-/** Where the CLI reads its environment and writes its output. */
+/** Environment and output streams of one CLI run. */
 export interface CliIo {
   env: NodeJS.ProcessEnv;
   stdout: { write(text: string): unknown };

@@ -74,7 +74,7 @@ describe('client transports', () => {
       expect(request?.params['nonce']).toMatch(/^[A-Za-z0-9+/]{27}=$/);
       expect(request?.params['signature'] !== undefined).toBe(!signatureHeader);
       expect(request?.headerSignature !== undefined).toBe(signatureHeader);
-      expect(request && hasValidSignature(request, API_KEY)).toBe(true);
+      expect(hasValidSignature(request!, API_KEY)).toBe(true);
     },
   );
 
@@ -190,7 +190,7 @@ describe('client signing', () => {
 
     const request = server.requests[0];
     expect(request?.params['balance_notify_limit']).toBe('0');
-    expect(request && hasValidSignature(request, API_KEY)).toBe(true);
+    expect(hasValidSignature(request!, API_KEY)).toBe(true);
   });
 
   it('sends pay return URLs unsigned', async () => {
@@ -201,7 +201,7 @@ describe('client signing', () => {
 
     const request = server.requests[0];
     expect(request?.params['success_url']).toBe('https://a.example/ok?x=1&y=2');
-    expect(request && hasValidSignature(request, API_KEY)).toBe(true);
+    expect(hasValidSignature(request!, API_KEY)).toBe(true);
   });
 
   it.each(['changeCredential', 'credentialConfirm'] as const)(
@@ -233,7 +233,7 @@ describe('client signing', () => {
     const request = server.requests[0];
     expect(result).toEqual({ callApiId: 'next-id' });
     expect(request?.params['admin_email']).toBe('админ@пример.рф');
-    expect(request && hasValidSignature(request, API_KEY)).toBe(true);
+    expect(hasValidSignature(request!, API_KEY)).toBe(true);
     expect(receivedSignature(request!)).toBe(request?.headerSignature);
   });
 });

@@ -242,12 +242,12 @@ function unpackJson(fields: Record<string, string>): Record<string, string> {
   return result;
 }
 
-/** The signature a request carried, in the header or as a parameter. */
+/** Returns the signature a request carried, in the header or as a parameter. */
 export function receivedSignature(request: ReceivedRequest): string | undefined {
   return request.headerSignature ?? request.params['signature'];
 }
 
-/** Whether a request's signature matches the reference algorithm under `apiKey`. */
+/** Checks a request's signature against the reference algorithm under `apiKey`. */
 export function hasValidSignature(request: ReceivedRequest, apiKey: string): boolean {
   const signature = receivedSignature(request);
   return (

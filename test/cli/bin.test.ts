@@ -59,7 +59,7 @@ describe('built loginbycall bin', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('call id: call-7');
     expect(request?.transport).toBe('rest');
-    expect(request && hasValidSignature(request, API_KEY)).toBe(true);
+    expect(hasValidSignature(request!, API_KEY)).toBe(true);
   });
 
   it('exits 2 on a missing flag', async () => {

@@ -68,7 +68,7 @@ describe('loginbycall call', () => {
     expect(run.code).toBe(0);
     expect(request?.transport).toBe(transport);
     expect(request?.params['msisdn']).toBe('79990000001');
-    expect(request && hasValidSignature(request, API_KEY)).toBe(true);
+    expect(hasValidSignature(request!, API_KEY)).toBe(true);
   });
 
   it.each([['--params-json'], ['--signature-header'], ['--params-json', '--signature-header']])(
@@ -89,7 +89,7 @@ describe('loginbycall call', () => {
       expect(run.code).toBe(0);
       expect(request?.paramsJson).toBe(flags.includes('--params-json'));
       expect(request?.headerSignature !== undefined).toBe(flags.includes('--signature-header'));
-      expect(request && hasValidSignature(request, API_KEY)).toBe(true);
+      expect(hasValidSignature(request!, API_KEY)).toBe(true);
     },
   );
 
@@ -126,7 +126,7 @@ describe('loginbycall call', () => {
     const request = server.requests[0];
     expect(run.code).toBe(0);
     expect(request?.params['call-api-id']).toBe('from-flag');
-    expect(request && hasValidSignature(request, API_KEY)).toBe(true);
+    expect(hasValidSignature(request!, API_KEY)).toBe(true);
   });
 
   it('sends unsigned without an api key', async () => {
