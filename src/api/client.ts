@@ -178,7 +178,7 @@ export class LoginByCallClient {
   ): Promise<Record<string, unknown>> {
     if (typeof method !== 'string' || !isMethodName(method)) {
       throw new LoginByCallArgumentError(
-        'call',
+        method,
         'method',
         `Unknown method ${JSON.stringify(method)}: use one of ${Object.keys(METHODS).join(', ')}`,
       );
