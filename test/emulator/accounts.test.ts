@@ -68,19 +68,38 @@ function register(params: Record<string, string>): Promise<WireAnswer> {
 }
 
 /** Registers the site's domain and returns the new keys, read from the logger as a developer would. */
-async function registerSite(extra: Record<string, string> = {}): Promise<Credentials & { verifyUrl: string }> {
-  const answer = await register({ domain: site.domain, admin_email: 'admin@example.test', ...extra });
+async function registerSite(
+  extra: Record<string, string> = {},
+): Promise<Credentials & { verifyUrl: string }> {
+  const answer = await register({
+    domain: site.domain,
+    admin_email: 'admin@example.test',
+    ...extra,
+  });
   const callApiId = String(answer.body?.call_api_id);
-  const line = logged.find((entry) => entry.fields.callApiId === callApiId && entry.fields.apiKey !== undefined);
+  const line = logged.find(
+    (entry) => entry.fields.callApiId === callApiId && entry.fields.apiKey !== undefined,
+  );
   if (line === undefined) throw new Error(`register failed: ${answer.text}`);
-  return { callApiId, apiKey: String(line.fields.apiKey), verifyUrl: String(answer.body?.verify_url) };
+  return {
+    callApiId,
+    apiKey: String(line.fields.apiKey),
+    verifyUrl: String(answer.body?.verify_url),
+  };
 }
 
-function serveVerifyFile(keys: { callApiId: string; verifyUrl: string }, body = keys.callApiId): void {
+function serveVerifyFile(
+  keys: { callApiId: string; verifyUrl: string },
+  body = keys.callApiId,
+): void {
   site.files.set(new URL(keys.verifyUrl).pathname, body);
 }
 
-function signed(method: Parameters<typeof callSigned>[1], own: Record<string, string>, keys: Credentials): Promise<WireAnswer> {
+function signed(
+  method: Parameters<typeof callSigned>[1],
+  own: Record<string, string>,
+  keys: Credentials,
+): Promise<WireAnswer> {
   return callSigned(apiUrl, method, own, keys, { nowMs: clock.now() });
 }
 
@@ -110,14 +129,18 @@ describe('emulator register', () => {
     const keys = await registerSite();
 
     expect(keys.apiKey).toMatch(/^[A-Za-z0-9]{40}$/);
-    expect(emulator.accounts().find((account) => account.domain === site.domain)?.credentials[0]?.apiKey).toBe(
-      keys.apiKey,
-    );
+    expect(
+      emulator.accounts().find((account) => account.domain === site.domain)?.credentials[0]?.apiKey,
+    ).toBe(keys.apiKey);
   });
 
   it('keeps a verify_url on the domain', async () => {
     const verifyUrl = `http://${site.domain}/verify/lbc.txt`;
-    const answer = await register({ domain: site.domain, admin_email: 'admin@example.test', verify_url: verifyUrl });
+    const answer = await register({
+      domain: site.domain,
+      admin_email: 'admin@example.test',
+      verify_url: verifyUrl,
+    });
 
     expect(answer.body?.verify_url).toBe(verifyUrl);
   });
@@ -133,7 +156,11 @@ describe('emulator register', () => {
   });
 
   it('answers ACCOUNT_VERIFY_URL_PROTOCOL for ftp', async () => {
-    const answer = await register({ domain: 'shop.test', admin_email: 'a@shop.test', verify_url: 'ftp://shop.test/x' });
+    const answer = await register({
+      domain: 'shop.test',
+      admin_email: 'a@shop.test',
+      verify_url: 'ftp://shop.test/x',
+    });
 
     expect(answer.body).toMatchObject({ clazz: 'PROCESS', error: 'ACCOUNT_VERIFY_URL_PROTOCOL' });
   });
@@ -168,7 +195,9 @@ describe('emulator register', () => {
     const keys = await registerSite();
 
     expect((await signed('balance', {}, keys)).body?.error).toBe('ACCOUNT_INACTIVE');
-    expect((await signed('call', { msisdn: '79990000001' }, keys)).body?.error).toBe('ACCOUNT_INACTIVE');
+    expect((await signed('call', { msisdn: '79990000001' }, keys)).body?.error).toBe(
+      'ACCOUNT_INACTIVE',
+    );
   });
 
   it('keeps balance and old keys on re-register', async () => {
@@ -184,7 +213,9 @@ describe('emulator register', () => {
     expect((await signed('credential_confirm', {}, second)).body).toEqual({});
     expect((await signed('balance', {}, second)).body?.balance).toBe(5_000);
     expect((await signed('balance', {}, first)).body?.error).toBe('ACCOUNT_BLOCKED');
-    expect((await sendWire(apiUrl, 'status', { 'call-api-id': first.callApiId })).body?.blocked).toBe(1);
+    expect(
+      (await sendWire(apiUrl, 'status', { 'call-api-id': first.callApiId })).body?.blocked,
+    ).toBe(1);
   });
 
   it('answers TOO_MANY_ACCOUNTS_REGISTERED after five a day', async () => {
@@ -201,7 +232,9 @@ describe('emulator register', () => {
     await signed('balance', {}, emulator.account);
 
     expect(emulator.accounts().map((account) => account.domain)).not.toContain(site.domain);
-    expect((await sendWire(apiUrl, 'status', { 'call-api-id': keys.callApiId })).body?.error).toBe('INVALID_ACCOUNT');
+    expect((await sendWire(apiUrl, 'status', { 'call-api-id': keys.callApiId })).body?.error).toBe(
+      'INVALID_ACCOUNT',
+    );
   });
 });
 
@@ -213,7 +246,9 @@ describe('emulator credential_confirm', () => {
 
     expect(answer.body).toEqual({});
     expect(site.requests).toContain(new URL(keys.verifyUrl).pathname);
-    expect((await sendWire(apiUrl, 'status', { 'call-api-id': keys.callApiId })).body?.activated).toBe(1);
+    expect(
+      (await sendWire(apiUrl, 'status', { 'call-api-id': keys.callApiId })).body?.activated,
+    ).toBe(1);
     expect((await signed('balance', {}, keys)).body?.balance).toBe(0);
   });
 
@@ -229,15 +264,23 @@ describe('emulator credential_confirm', () => {
     const keys = await registerSite();
     const answer = await signed('credential_confirm', {}, keys);
 
-    expect(answer.body).toMatchObject({ clazz: 'PROCESS', error: 'INVALID_ACCOUNT_VERIFY_RESPONSE' });
+    expect(answer.body).toMatchObject({
+      clazz: 'PROCESS',
+      error: 'INVALID_ACCOUNT_VERIFY_RESPONSE',
+    });
     expect(answer.body?.reason).toContain('404');
   });
 
   it('answers INVALID_ACCOUNT_VERIFY_RESPONSE when nothing listens', async () => {
     const port = await freePort();
-    const answer = await register({ domain: `127.0.0.1:${port}`, admin_email: 'admin@example.test' });
+    const answer = await register({
+      domain: `127.0.0.1:${port}`,
+      admin_email: 'admin@example.test',
+    });
     const callApiId = String(answer.body?.call_api_id);
-    const apiKey = String(logged.find((entry) => entry.fields.callApiId === callApiId)?.fields.apiKey);
+    const apiKey = String(
+      logged.find((entry) => entry.fields.callApiId === callApiId)?.fields.apiKey,
+    );
     const confirm = await signed('credential_confirm', {}, { callApiId, apiKey });
 
     expect(confirm.body?.error).toBe('INVALID_ACCOUNT_VERIFY_RESPONSE');
@@ -264,15 +307,22 @@ describe('emulator credential_confirm', () => {
     serveVerifyFile(keys);
     await emulator.checkDomains();
 
-    expect((await sendWire(apiUrl, 'status', { 'call-api-id': keys.callApiId })).body?.activated).toBe(1);
+    expect(
+      (await sendWire(apiUrl, 'status', { 'call-api-id': keys.callApiId })).body?.activated,
+    ).toBe(1);
   });
 
   it('runs the periodic check on its timer', async () => {
     const timed = createEmulator({ clock, logger, verifyIntervalSeconds: 0.05 });
     const { apiUrl: timedUrl } = await timed.listen();
     try {
-      const fetched = new Promise<string>((resolve) => site.server.once('request', (req) => resolve(String(req.url))));
-      const answer = await sendWire(timedUrl, 'register', { domain: site.domain, admin_email: 'admin@example.test' });
+      const fetched = new Promise<string>((resolve) =>
+        site.server.once('request', (req) => resolve(String(req.url))),
+      );
+      const answer = await sendWire(timedUrl, 'register', {
+        domain: site.domain,
+        admin_email: 'admin@example.test',
+      });
 
       expect(await fetched).toBe(new URL(String(answer.body?.verify_url)).pathname);
     } finally {
@@ -286,7 +336,9 @@ describe('emulator change_credential', () => {
     const old = await confirmedSite();
     const answer = await signed('change_credential', { admin_email: 'new@example.test' }, old);
     const callApiId = String(answer.body?.call_api_id);
-    const apiKey = String(logged.find((entry) => entry.fields.callApiId === callApiId)?.fields.apiKey);
+    const apiKey = String(
+      logged.find((entry) => entry.fields.callApiId === callApiId)?.fields.apiKey,
+    );
     const fresh = { callApiId, apiKey, verifyUrl: `http://${site.domain}/lbc-${callApiId}.html` };
 
     expect(callApiId).toMatch(/^[A-Za-z0-9]{40}$/);
@@ -298,7 +350,9 @@ describe('emulator change_credential', () => {
     expect((await signed('credential_confirm', {}, fresh)).body).toEqual({});
     expect((await signed('balance', {}, fresh)).body?.error).toBeUndefined();
     expect((await signed('balance', {}, old)).body?.error).toBe('ACCOUNT_BLOCKED');
-    expect(emulator.accounts().find((account) => account.domain === site.domain)?.adminEmail).toBe('new@example.test');
+    expect(emulator.accounts().find((account) => account.domain === site.domain)?.adminEmail).toBe(
+      'new@example.test',
+    );
   });
 
   it('answers INVALID_ARGS without admin_email', async () => {
@@ -313,11 +367,16 @@ describe('emulator change_credential', () => {
     emulator.credit(other.callApiId, 1_000);
     const placed = await signed('call', { msisdn: '79990000001' }, other);
 
-    const answer = await signed('call-status', { call: String(placed.body?.call) }, emulator.account);
-    expect(answer.body?.error).toBe('CALL_NOT_FOUND');
-    expect((await signed('call-hangup', { call: String(placed.body?.call) }, emulator.account)).body?.error).toBe(
-      'CALL_NOT_FOUND',
+    const answer = await signed(
+      'call-status',
+      { call: String(placed.body?.call) },
+      emulator.account,
     );
+    expect(answer.body?.error).toBe('CALL_NOT_FOUND');
+    expect(
+      (await signed('call-hangup', { call: String(placed.body?.call) }, emulator.account)).body
+        ?.error,
+    ).toBe('CALL_NOT_FOUND');
   });
 });
 
@@ -336,13 +395,19 @@ describe('emulator account methods', () => {
 
   it('answers status errors', async () => {
     expect((await sendWire(apiUrl, 'status', {})).body?.error).toBe('INVALID_ARGS');
-    expect((await sendWire(apiUrl, 'status', { 'call-api-id': 'nobody' })).body?.error).toBe('INVALID_ACCOUNT');
+    expect((await sendWire(apiUrl, 'status', { 'call-api-id': 'nobody' })).body?.error).toBe(
+      'INVALID_ACCOUNT',
+    );
   });
 
   it('sets balance_notify_limit by options', async () => {
-    expect((await signed('options', { balance_notify_limit: '-1' }, emulator.account)).body).toEqual({});
+    expect(
+      (await signed('options', { balance_notify_limit: '-1' }, emulator.account)).body,
+    ).toEqual({});
     expect((await signed('balance', {}, emulator.account)).body?.balance_notify_limit).toBe(-1);
-    expect((await signed('options', { balance_notify_limit: 'lots' }, emulator.account)).body?.error).toBe('INVALID_ARGS');
+    expect(
+      (await signed('options', { balance_notify_limit: 'lots' }, emulator.account)).body?.error,
+    ).toBe('INVALID_ARGS');
   });
 
   it('lists the last five payments in balance', async () => {
@@ -355,7 +420,10 @@ describe('emulator account methods', () => {
     expect(body?.balance).toBe(1_000_000 + 21);
     expect(body?.consumed).toBe(0);
     expect(body?.last_payments).toEqual(
-      [6, 5, 4, 3, 2].map((value) => ({ value, created: Math.floor(clock.now() / 1000) - (6 - value) })),
+      [6, 5, 4, 3, 2].map((value) => ({
+        value,
+        created: Math.floor(clock.now() / 1000) - (6 - value),
+      })),
     );
   });
 });
@@ -370,7 +438,9 @@ describe('emulator pay', () => {
   });
 
   it('answers a ready form when locale is given', async () => {
-    const html = String((await signed('pay', { amount: '50000', locale: 'ru' }, emulator.account)).body?.html);
+    const html = String(
+      (await signed('pay', { amount: '50000', locale: 'ru' }, emulator.account)).body?.html,
+    );
 
     expect(html).toMatch(/^<form method="post" action="http:\/\/127\.0\.0\.1:\d+\/emulator\/pay">/);
     expect(html).toContain('class="lbc-payment-button"');
@@ -390,16 +460,35 @@ describe('emulator pay', () => {
     expect(submitted.status).toBe(200);
     const balance = (await signed('balance', {}, emulator.account)).body;
     expect(balance?.balance).toBe(1_050_000);
-    expect((balance?.last_payments as unknown[])[0]).toEqual({ value: 50_000, created: Math.floor(clock.now() / 1000) });
+    expect((balance?.last_payments as unknown[])[0]).toEqual({
+      value: 50_000,
+      created: Math.floor(clock.now() / 1000),
+    });
   });
 
   it('redirects to success_url and pays once', async () => {
     const body = (
-      await signed('pay', { amount: '100', success_url: 'https://shop.test/paid', fail_url: 'https://shop.test/failed' }, emulator.account)
+      await signed(
+        'pay',
+        {
+          amount: '100',
+          success_url: 'https://shop.test/paid',
+          fail_url: 'https://shop.test/failed',
+        },
+        emulator.account,
+      )
     ).body;
     const form = new URLSearchParams({ ...(body?.query as Record<string, string>), action: 'pay' });
-    const first = await fetch(String(body?.url), { method: 'POST', body: form, redirect: 'manual' });
-    const again = await fetch(String(body?.url), { method: 'POST', body: form, redirect: 'manual' });
+    const first = await fetch(String(body?.url), {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+    });
+    const again = await fetch(String(body?.url), {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+    });
 
     expect(first.status).toBe(303);
     expect(first.headers.get('location')).toBe('https://shop.test/paid');
@@ -408,9 +497,18 @@ describe('emulator pay', () => {
   });
 
   it('redirects to fail_url without credit', async () => {
-    const body = (await signed('pay', { amount: '100', fail_url: 'https://shop.test/failed' }, emulator.account)).body;
-    const form = new URLSearchParams({ ...(body?.query as Record<string, string>), action: 'fail' });
-    const answer = await fetch(String(body?.url), { method: 'POST', body: form, redirect: 'manual' });
+    const body = (
+      await signed('pay', { amount: '100', fail_url: 'https://shop.test/failed' }, emulator.account)
+    ).body;
+    const form = new URLSearchParams({
+      ...(body?.query as Record<string, string>),
+      action: 'fail',
+    });
+    const answer = await fetch(String(body?.url), {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+    });
 
     expect(answer.headers.get('location')).toBe('https://shop.test/failed');
     expect((await signed('balance', {}, emulator.account)).body?.balance).toBe(1_000_000);
@@ -426,7 +524,9 @@ describe('emulator pay', () => {
       { amount: '100', success_url: 'javascript:alert(1)' },
     ];
     for (const own of cases) {
-      expect((await signed('pay', own, emulator.account)).body?.error, JSON.stringify(own)).toBe('INVALID_ARGS');
+      expect((await signed('pay', own, emulator.account)).body?.error, JSON.stringify(own)).toBe(
+        'INVALID_ARGS',
+      );
     }
   });
 });

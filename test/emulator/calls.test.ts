@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { createEmulator, SCENARIO_NUMBERS, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
+import {
+  createEmulator,
+  SCENARIO_NUMBERS,
+  type Emulator,
+  type EmulatorOptions,
+} from '../../src/emulator/index.js';
 import { ENDED_CALL_LIFETIME_MS, MAX_CALLS } from '../../src/emulator/call-store.js';
 import type { Logger } from '../../src/logger.js';
 import { callSigned, type WireAnswer } from './wire.js';
@@ -46,15 +51,22 @@ async function placed(msisdn: string): Promise<string> {
 }
 
 async function statusOf(callId: string): Promise<Record<string, unknown> | undefined> {
-  return (await callSigned(apiUrl, 'call-status', { call: callId }, emulator.account, { nowMs: clock.now() })).body;
+  return (
+    await callSigned(apiUrl, 'call-status', { call: callId }, emulator.account, {
+      nowMs: clock.now(),
+    })
+  ).body;
 }
 
 function hangup(callId: string): Promise<WireAnswer> {
-  return callSigned(apiUrl, 'call-hangup', { call: callId }, emulator.account, { nowMs: clock.now() });
+  return callSigned(apiUrl, 'call-hangup', { call: callId }, emulator.account, {
+    nowMs: clock.now(),
+  });
 }
 
 async function balanceLeft(): Promise<number> {
-  const body = (await callSigned(apiUrl, 'balance', {}, emulator.account, { nowMs: clock.now() })).body;
+  const body = (await callSigned(apiUrl, 'balance', {}, emulator.account, { nowMs: clock.now() }))
+    .body;
   return Number(body?.balance) - Number(body?.consumed);
 }
 
@@ -96,7 +108,13 @@ describe('emulator call method', () => {
   });
 
   it('rejects invalid msisdn values', async () => {
-    for (const msisdn of ['+79990000001', '7999', '0799900000001', '7999000000112345', '7999abc0001']) {
+    for (const msisdn of [
+      '+79990000001',
+      '7999',
+      '0799900000001',
+      '7999000000112345',
+      '7999abc0001',
+    ]) {
       const answer = await call(msisdn);
 
       expect(answer.body?.error, msisdn).toBe('INVALID_ARGS');
@@ -131,7 +149,11 @@ describe('emulator call life cycle', () => {
     clock.advance(29_999);
     expect((await statusOf(callId))?.status_desc).toBe('dialing');
     clock.advance(1);
-    expect(await statusOf(callId)).toEqual({ status: 16, status_desc: 'notanswered', last_error: null });
+    expect(await statusOf(callId)).toEqual({
+      status: 16,
+      status_desc: 'notanswered',
+      last_error: null,
+    });
   });
 
   it('follows queueSeconds and ringSeconds', async () => {
@@ -152,7 +174,12 @@ describe('emulator call life cycle', () => {
     clock.advance(31_000);
     const [view] = emulator.calls();
 
-    expect(view).toMatchObject({ callId, msisdn: '79990000001', status: 'notanswered', statusCode: 16 });
+    expect(view).toMatchObject({
+      callId,
+      msisdn: '79990000001',
+      status: 'notanswered',
+      statusCode: 16,
+    });
     expect(view?.createdAt).toBe(createdAt);
     expect(view?.updatedAt).toBe(createdAt + 31_000);
     expect(view?.endedAt).toBe(createdAt + 31_000);
@@ -216,7 +243,11 @@ describe('emulator scenario numbers', () => {
     expect((await statusOf(callId))?.status_desc).toBe('queued');
     clock.advance(1_000);
 
-    expect(await statusOf(callId)).toEqual({ status: 32, status_desc: 'error', last_error: 'Call rejected, try again' });
+    expect(await statusOf(callId)).toEqual({
+      status: 32,
+      status_desc: 'error',
+      last_error: 'Call rejected, try again',
+    });
     expect(emulator.calls()[0]?.lastError).toBe('Call rejected, try again');
   });
 
@@ -226,7 +257,11 @@ describe('emulator scenario numbers', () => {
     expect((await statusOf(callId))?.status_desc).toBe('dialing');
     clock.advance(1);
 
-    expect(await statusOf(callId)).toEqual({ status: 4, status_desc: 'answered', last_error: null });
+    expect(await statusOf(callId)).toEqual({
+      status: 4,
+      status_desc: 'answered',
+      last_error: null,
+    });
   });
 
   it('rejects the rejected number without charging', async () => {

@@ -53,12 +53,26 @@ afterAll(async () => {
   site.close();
 });
 
-function clientFor(transport: Transport, extra: { paramsJson?: boolean; signatureHeader?: boolean } = {}): LoginByCallClient {
-  return new LoginByCallClient({ ...emulator.account, apiUrl, transport, clock, retries: 0, ...extra });
+function clientFor(
+  transport: Transport,
+  extra: { paramsJson?: boolean; signatureHeader?: boolean } = {},
+): LoginByCallClient {
+  return new LoginByCallClient({
+    ...emulator.account,
+    apiUrl,
+    transport,
+    clock,
+    retries: 0,
+    ...extra,
+  });
 }
 
 for (const [index, transport] of TRANSPORTS.entries()) {
-  for (const [variantIndex, variant] of [{}, { paramsJson: true }, { signatureHeader: true }].entries()) {
+  for (const [variantIndex, variant] of [
+    {},
+    { paramsJson: true },
+    { signatureHeader: true },
+  ].entries()) {
     const label = Object.keys(variant)[0] ?? 'plain';
 
     describe(`LoginByCallClient over ${transport} (${label})`, () => {
@@ -83,7 +97,11 @@ for (const [index, transport] of TRANSPORTS.entries()) {
       it('reads status, server-status, balance and options', async () => {
         const client = clientFor(transport, variant);
         try {
-          expect(await client.status()).toEqual({ activated: true, blocked: false, allowUnsecureCalls: false });
+          expect(await client.status()).toEqual({
+            activated: true,
+            blocked: false,
+            allowUnsecureCalls: false,
+          });
           expect(await client.serverStatus()).toEqual({ serverStatus: 1 });
           await client.options({ balanceNotifyLimit: 2_000 + index });
           const balance = await client.balance();
@@ -97,10 +115,17 @@ for (const [index, transport] of TRANSPORTS.entries()) {
       it('starts payments of both shapes', async () => {
         const client = clientFor(transport, variant);
         try {
-          const redirect = await client.pay({ amount: 50_000, successUrl: 'https://shop.test/paid' });
+          const redirect = await client.pay({
+            amount: 50_000,
+            successUrl: 'https://shop.test/paid',
+          });
           const html = await client.pay({ amount: 50_000, locale: 'en' });
 
-          expect(redirect).toMatchObject({ kind: 'redirect', method: 'POST', url: `${new URL(apiUrl).origin}/emulator/pay` });
+          expect(redirect).toMatchObject({
+            kind: 'redirect',
+            method: 'POST',
+            url: `${new URL(apiUrl).origin}/emulator/pay`,
+          });
           expect(html.kind).toBe('html');
         } finally {
           await client.close();
@@ -128,14 +153,22 @@ describe('LoginByCallClient errors from the emulator', () => {
   it('reports CALL_REJECTED for the rejected number', async () => {
     const client = clientFor('get');
     try {
-      await expect(client.call({ msisdn: SCENARIO_NUMBERS.rejected })).rejects.toMatchObject({ code: 'CALL_REJECTED' });
+      await expect(client.call({ msisdn: SCENARIO_NUMBERS.rejected })).rejects.toMatchObject({
+        code: 'CALL_REJECTED',
+      });
     } finally {
       await client.close();
     }
   });
 
   it('reports INVALID_SIGNATURE for a wrong key', async () => {
-    const client = new LoginByCallClient({ ...emulator.account, apiKey: 'wrong-key', apiUrl, clock, retries: 0 });
+    const client = new LoginByCallClient({
+      ...emulator.account,
+      apiKey: 'wrong-key',
+      apiUrl,
+      clock,
+      retries: 0,
+    });
     try {
       await expect(client.balance()).rejects.toMatchObject({ code: 'INVALID_SIGNATURE' });
     } finally {
@@ -154,9 +187,15 @@ describe('LoginByCallClient errors from the emulator', () => {
         })),
       );
       clock.advance(31_000);
-      for (const { scenario, call } of placed) outcomes[scenario] = (await client.callStatus(call.callId)).status;
+      for (const { scenario, call } of placed)
+        outcomes[scenario] = (await client.callStatus(call.callId)).status;
 
-      expect(outcomes).toEqual({ busy: 'busy', notanswered: 'notanswered', error: 'error', answered: 'answered' });
+      expect(outcomes).toEqual({
+        busy: 'busy',
+        notanswered: 'notanswered',
+        error: 'error',
+        answered: 'answered',
+      });
     } finally {
       await client.close();
     }
@@ -166,12 +205,21 @@ describe('LoginByCallClient errors from the emulator', () => {
 describe('LoginByCallClient account life cycle on the emulator', () => {
   it('registers, confirms and changes keys', async () => {
     const anonymous = new LoginByCallClient({ apiUrl, clock, retries: 0 });
-    const registered = await anonymous.register({ domain: siteDomain, adminEmail: 'admin@example.test' });
+    const registered = await anonymous.register({
+      domain: siteDomain,
+      adminEmail: 'admin@example.test',
+    });
     await anonymous.close();
     const apiKey = keysById.get(registered.callApiId) ?? '';
     siteFiles.set(new URL(registered.verifyUrl).pathname, registered.callApiId);
 
-    const owner = new LoginByCallClient({ callApiId: registered.callApiId, apiKey, apiUrl, clock, retries: 0 });
+    const owner = new LoginByCallClient({
+      callApiId: registered.callApiId,
+      apiKey,
+      apiUrl,
+      clock,
+      retries: 0,
+    });
     try {
       await expect(owner.balance()).rejects.toMatchObject({ code: 'ACCOUNT_INACTIVE' });
       await owner.credentialConfirm();

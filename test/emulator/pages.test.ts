@@ -25,7 +25,9 @@ afterEach(async () => {
 });
 
 async function placeCall(msisdn: string): Promise<string> {
-  const answer = await callSigned(apiUrl, 'call', { msisdn }, emulator.account, { nowMs: clock.now() });
+  const answer = await callSigned(apiUrl, 'call', { msisdn }, emulator.account, {
+    nowMs: clock.now(),
+  });
   return String(answer.body?.call);
 }
 
@@ -33,12 +35,21 @@ describe('emulator pages', () => {
   it('lists calls as JSON', async () => {
     const first = await placeCall('79990000001');
     const second = await placeCall('79990000002');
-    const all = (await (await fetch(`${origin}/emulator/calls`)).json()) as { calls: Array<Record<string, unknown>> };
-    const filtered = (await (await fetch(`${origin}/emulator/calls?msisdn=79990000001`)).json()) as typeof all;
+    const all = (await (await fetch(`${origin}/emulator/calls`)).json()) as {
+      calls: Array<Record<string, unknown>>;
+    };
+    const filtered = (await (
+      await fetch(`${origin}/emulator/calls?msisdn=79990000001`)
+    ).json()) as typeof all;
 
     expect(all.calls.map((call) => call.callId)).toEqual([second, first]);
     expect(filtered.calls).toHaveLength(1);
-    expect(filtered.calls[0]).toMatchObject({ callId: first, msisdn: '79990000001', codeLength: 4, status: 'queued' });
+    expect(filtered.calls[0]).toMatchObject({
+      callId: first,
+      msisdn: '79990000001',
+      codeLength: 4,
+      status: 'queued',
+    });
     expect(filtered.calls[0]?.mask).toMatch(/^7\d{10}$/);
   });
 
@@ -76,7 +87,9 @@ describe('emulator pages', () => {
     app.use('/lbc"<x>', emulator.handler);
     const server = await listen(app);
     try {
-      const html = await (await fetch(`${server.origin}/lbc%22%3Cx%3E/emulator/phone/79990000001`)).text();
+      const html = await (
+        await fetch(`${server.origin}/lbc%22%3Cx%3E/emulator/phone/79990000001`)
+      ).text();
 
       expect(html).not.toContain('"<x>');
     } finally {
@@ -87,14 +100,18 @@ describe('emulator pages', () => {
   it('reports the ringing call in the phone state', async () => {
     const callId = await placeCall('79990000001');
     clock.advance(1_000);
-    const state = (await (await fetch(`${origin}/emulator/phone/79990000001/state`)).json()) as Record<string, unknown>;
+    const state = (await (
+      await fetch(`${origin}/emulator/phone/79990000001/state`)
+    ).json()) as Record<string, unknown>;
 
     expect(state.msisdn).toBe('79990000001');
     expect(state.call).toMatchObject({ callId, status: 'dialing' });
   });
 
   it('reports no call in the phone state', async () => {
-    const state = (await (await fetch(`${origin}/emulator/phone/79990000009/state`)).json()) as Record<string, unknown>;
+    const state = (await (
+      await fetch(`${origin}/emulator/phone/79990000009/state`)
+    ).json()) as Record<string, unknown>;
 
     expect(state).toEqual({ msisdn: '79990000009', call: null, calls: [] });
   });
@@ -103,7 +120,9 @@ describe('emulator pages', () => {
     const callId = await placeCall('79990000001');
     clock.advance(1_500);
     const response = await fetch(`${origin}/emulator/phone/79990000001/answer`, { method: 'POST' });
-    const status = await callSigned(apiUrl, 'call-status', { call: callId }, emulator.account, { nowMs: clock.now() });
+    const status = await callSigned(apiUrl, 'call-status', { call: callId }, emulator.account, {
+      nowMs: clock.now(),
+    });
 
     expect(response.status).toBe(200);
     expect(status.body).toEqual({ status: 4, status_desc: 'answered', last_error: null });
@@ -113,7 +132,9 @@ describe('emulator pages', () => {
     const callId = await placeCall('79990000001');
     clock.advance(1_500);
     await fetch(`${origin}/emulator/phone/79990000001/reject`, { method: 'POST' });
-    const status = await callSigned(apiUrl, 'call-status', { call: callId }, emulator.account, { nowMs: clock.now() });
+    const status = await callSigned(apiUrl, 'call-status', { call: callId }, emulator.account, {
+      nowMs: clock.now(),
+    });
 
     expect(status.body?.status_desc).toBe('busy');
   });
@@ -144,7 +165,9 @@ describe('emulator faults', () => {
 
   it('answers an injected HTTP status without running the method', async () => {
     emulator.setFault('call', { httpStatus: 503 });
-    const answer = await callSigned(apiUrl, 'call', { msisdn: '79990000001' }, emulator.account, { nowMs: clock.now() });
+    const answer = await callSigned(apiUrl, 'call', { msisdn: '79990000001' }, emulator.account, {
+      nowMs: clock.now(),
+    });
 
     expect(answer.status).toBe(503);
     expect(emulator.calls()).toHaveLength(0);
@@ -152,7 +175,9 @@ describe('emulator faults', () => {
 
   it('answers a truncated body', async () => {
     emulator.setFault('balance', { malformedBody: true });
-    const answer = await callSigned(apiUrl, 'balance', {}, emulator.account, { nowMs: clock.now() });
+    const answer = await callSigned(apiUrl, 'balance', {}, emulator.account, {
+      nowMs: clock.now(),
+    });
 
     expect(answer.status).toBe(200);
     expect(answer.body).toBeUndefined();
@@ -188,7 +213,10 @@ describe('emulator faults', () => {
     expect(set.status).toBe(200);
     expect((await sendWire(apiUrl, 'server-status', {})).status).toBe(504);
 
-    await fetch(`${origin}/emulator/faults`, { method: 'POST', body: JSON.stringify({ fault: null }) });
+    await fetch(`${origin}/emulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ fault: null }),
+    });
     expect((await sendWire(apiUrl, 'server-status', {})).status).toBe(200);
     expect(await (await fetch(`${origin}/emulator/faults`)).json()).toEqual({ faults: {} });
   });
@@ -219,10 +247,16 @@ describe('emulator handler', () => {
       });
       const server = await listen(app);
       try {
-        const call = await callSigned(`${server.origin}/callapi/v2.0/`, 'call', { msisdn: '79990000001' }, emulator.account, {
-          nowMs: clock.now(),
-          transport: 'form',
-        });
+        const call = await callSigned(
+          `${server.origin}/callapi/v2.0/`,
+          'call',
+          { msisdn: '79990000001' },
+          emulator.account,
+          {
+            nowMs: clock.now(),
+            transport: 'form',
+          },
+        );
         const hello = await fetch(`${server.origin}/hello`);
 
         expect(call.body?.call).toBeTypeOf('string');
@@ -238,9 +272,15 @@ describe('emulator handler', () => {
     app.use('/lbc', emulator.handler);
     const server = await listen(app);
     try {
-      const answer = await callSigned(`${server.origin}/lbc/callapi/v2.0/`, 'pay', { amount: '100' }, emulator.account, {
-        nowMs: clock.now(),
-      });
+      const answer = await callSigned(
+        `${server.origin}/lbc/callapi/v2.0/`,
+        'pay',
+        { amount: '100' },
+        emulator.account,
+        {
+          nowMs: clock.now(),
+        },
+      );
 
       expect(answer.body?.url).toBe(`${server.origin}/lbc/emulator/pay`);
     } finally {
@@ -280,13 +320,19 @@ describe('createEmulator options', () => {
   });
 
   it('uses the given credentials', () => {
-    const given = createEmulator({ callApiId: 'dev-id', apiKey: 'dev-key', verifyIntervalSeconds: 0 });
+    const given = createEmulator({
+      callApiId: 'dev-id',
+      apiKey: 'dev-key',
+      verifyIntervalSeconds: 0,
+    });
 
     expect(given.account).toEqual({ callApiId: 'dev-id', apiKey: 'dev-key' });
   });
 });
 
-async function listen(app: (req: never, res: never) => void): Promise<{ origin: string; close: () => Promise<void> }> {
+async function listen(
+  app: (req: never, res: never) => void,
+): Promise<{ origin: string; close: () => Promise<void> }> {
   const server: Server = createServer(app as never);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -300,4 +346,3 @@ async function listen(app: (req: never, res: never) => void): Promise<{ origin: 
     },
   };
 }
-

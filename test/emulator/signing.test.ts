@@ -20,7 +20,8 @@ afterEach(async () => {
   await emulator.close();
 });
 
-const balanceOf = (options = {}) => callSigned(apiUrl, 'balance', {}, emulator.account, { nowMs: clock.now(), ...options });
+const balanceOf = (options = {}) =>
+  callSigned(apiUrl, 'balance', {}, emulator.account, { nowMs: clock.now(), ...options });
 
 describe('emulator signature checks', () => {
   it('accepts a valid signature', async () => {
@@ -46,7 +47,13 @@ describe('emulator signature checks', () => {
   });
 
   it('answers INVALID_SIGNATURE for a wrong key', async () => {
-    const answer = await callSigned(apiUrl, 'balance', {}, { ...emulator.account, apiKey: 'wrong' }, { nowMs: clock.now() });
+    const answer = await callSigned(
+      apiUrl,
+      'balance',
+      {},
+      { ...emulator.account, apiKey: 'wrong' },
+      { nowMs: clock.now() },
+    );
 
     expect(answer.body).toMatchObject({ clazz: 'GENERIC', error: 'INVALID_SIGNATURE' });
   });
@@ -69,9 +76,16 @@ describe('emulator signature checks', () => {
   });
 
   it('skips empty parameters when signing', async () => {
-    const params = signParams('call', { msisdn: '79990000003', ip_address: '' }, emulator.account, clock.now());
+    const params = signParams(
+      'call',
+      { msisdn: '79990000003', ip_address: '' },
+      emulator.account,
+      clock.now(),
+    );
 
-    expect(params.signature).toBe(signature('call', { ...params, ip_address: '' }, emulator.account.apiKey));
+    expect(params.signature).toBe(
+      signature('call', { ...params, ip_address: '' }, emulator.account.apiKey),
+    );
     expect((await sendWire(apiUrl, 'call', params)).body?.error).toBeUndefined();
   });
 
@@ -132,7 +146,13 @@ describe('emulator signature checks', () => {
   });
 
   it('answers INVALID_ACCOUNT for an unknown call-api-id', async () => {
-    const answer = await callSigned(apiUrl, 'balance', {}, { callApiId: 'nobody', apiKey: 'x' }, { nowMs: clock.now() });
+    const answer = await callSigned(
+      apiUrl,
+      'balance',
+      {},
+      { callApiId: 'nobody', apiKey: 'x' },
+      { nowMs: clock.now() },
+    );
 
     expect(answer.body).toMatchObject({ clazz: 'PROCESS', error: 'INVALID_ACCOUNT' });
     expect(answer.body?.reason).toContain('nobody');
@@ -175,7 +195,9 @@ describe('emulator signature checks', () => {
     expect((await sendWire(apiUrl, 'balance', id)).body?.balance).toBe(1_000_000);
     expect((await sendWire(apiUrl, 'status', id)).body?.allow_unsecure_calls).toBe(1);
     // Signature parameters are ignored for such accounts, even a wrong one.
-    expect((await sendWire(apiUrl, 'balance', { ...id, signature: 'bad' })).body?.error).toBeUndefined();
+    expect(
+      (await sendWire(apiUrl, 'balance', { ...id, signature: 'bad' })).body?.error,
+    ).toBeUndefined();
   });
 
   it('requires a signature for change_credential when unsigned calls are allowed', async () => {
@@ -189,10 +211,17 @@ describe('emulator signature checks', () => {
   });
 
   it('takes allowUnsigned as an option', async () => {
-    const open = createEmulator({ allowUnsigned: true, logger: silentLogger, verifyIntervalSeconds: 0 });
+    const open = createEmulator({
+      allowUnsigned: true,
+      logger: silentLogger,
+      verifyIntervalSeconds: 0,
+    });
     const { apiUrl: openUrl } = await open.listen();
     try {
-      const answer = await sendWire(openUrl, 'call', { 'call-api-id': open.account.callApiId, msisdn: '79990000009' });
+      const answer = await sendWire(openUrl, 'call', {
+        'call-api-id': open.account.callApiId,
+        msisdn: '79990000009',
+      });
 
       expect(answer.body?.call).toBeTypeOf('string');
     } finally {

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../src/emulator/index.js';
 import { silentLogger } from '../../src/logger.js';
 import { MAX_BODY_BYTES } from '../../src/emulator/request-params.js';
-import { callSigned, multipartBody, readAnswer, sendWire, signParams, type WireTransport } from './wire.js';
+import {
+  callSigned,
+  multipartBody,
+  readAnswer,
+  sendWire,
+  signParams,
+  type WireTransport,
+} from './wire.js';
 
 const TRANSPORTS: WireTransport[] = ['get', 'form', 'rest', 'multipart'];
 
@@ -23,10 +30,16 @@ describe('emulator transports', () => {
     for (const paramsJson of [false, true]) {
       it(`places a call over ${transport}${paramsJson ? ' with params JSON' : ''}`, async () => {
         const msisdn = `799900${index}${paramsJson ? 1 : 0}001`;
-        const answer = await callSigned(apiUrl, 'call', { msisdn, ip_address: '203.0.113.7' }, emulator.account, {
-          transport,
-          paramsJson,
-        });
+        const answer = await callSigned(
+          apiUrl,
+          'call',
+          { msisdn, ip_address: '203.0.113.7' },
+          emulator.account,
+          {
+            transport,
+            paramsJson,
+          },
+        );
 
         expect(answer.body).toMatchObject({ codelen: 4, repeat_timeout: 0 });
         expect(answer.body?.call).toMatch(/^[A-Za-z0-9]{40}$/);
@@ -35,7 +48,10 @@ describe('emulator transports', () => {
     }
 
     it(`accepts the Signature header over ${transport}`, async () => {
-      const answer = await callSigned(apiUrl, 'balance', {}, emulator.account, { transport, signatureHeader: true });
+      const answer = await callSigned(apiUrl, 'balance', {}, emulator.account, {
+        transport,
+        signatureHeader: true,
+      });
 
       expect(answer.body?.error).toBeUndefined();
       expect(answer.body?.balance).toBe(1_000_000);
@@ -92,7 +108,9 @@ describe('emulator transports', () => {
 
   it('rejects params that are not a JSON object', async () => {
     for (const params of ['{not json', '[1,2]', '{"msisdn":{"a":1}}']) {
-      const answer = await readAnswer(await fetch(`${apiUrl}call?params=${encodeURIComponent(params)}`));
+      const answer = await readAnswer(
+        await fetch(`${apiUrl}call?params=${encodeURIComponent(params)}`),
+      );
 
       expect(answer.status).toBe(200);
       expect(answer.body?.error).toBe('INVALID_ARGS');

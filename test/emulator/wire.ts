@@ -30,7 +30,11 @@ export interface Credentials {
 }
 
 /** HMAC-SHA512 over the method and the non-empty parameters of its sign order, NUL-separated. */
-export function signature(method: MethodName, params: Record<string, string>, apiKey: string): string {
+export function signature(
+  method: MethodName,
+  params: Record<string, string>,
+  apiKey: string,
+): string {
   const parts: string[] = [method];
   for (const name of METHODS[method].signOrder) {
     const value = params[name];
