@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from 'ioredis';
 import { RedisPendingStore } from '../../src/store/redis.js';
+import { StoreUnavailableError } from '../../src/store/types.js';
 import { startRedisCluster, type RedisCluster } from '../support/redis-cluster.js';
 import { describePendingStoreContract, samplePending } from './contract.js';
 import { keyTtls } from './redis-key-ttls.js';
@@ -73,5 +74,45 @@ describe('RedisPendingStore on Cluster', () => {
       expect((await store.takeAttempt(sessionKey, Date.now())).outcome).toBe('attempt');
     }
     await client.quit();
+  });
+
+  // Runs last in this file because the cluster stays without one master afterwards.
+  it('lost master fails fast for its slots', async () => {
+    const client = await connectCluster();
+    client.on('error', () => undefined);
+    client.nodes('master').forEach((node) => node.on('error', () => undefined));
+    const store = new RedisPendingStore({ client, keyPrefix: uniquePrefix('failover') });
+    const sessionKeys = Array.from({ length: 12 }, (_, index) => `session-${index}`);
+    const ranges = await client.cluster('SLOTS');
+    const masterOf = new Map<string, number>();
+    for (const sessionKey of sessionKeys) {
+      const slot = await client.cluster('KEYSLOT', store.pendingKey(sessionKey));
+      const range = ranges.find(([start, end]) => slot >= start && slot <= end);
+      masterOf.set(sessionKey, Number(range?.[2]?.[1]));
+    }
+    const lostPort = masterOf.get('session-0')!;
+
+    await cluster.stopNode(lostPort);
+    const outcomes = await Promise.all(
+      sessionKeys.map(async (sessionKey) => {
+        const started = performance.now();
+        const error: unknown = await store.get(sessionKey).then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        return { sessionKey, error, elapsedMs: performance.now() - started };
+      }),
+    );
+
+    for (const { sessionKey, error, elapsedMs } of outcomes) {
+      if (masterOf.get(sessionKey) === lostPort) {
+        expect(error, sessionKey).toBeInstanceOf(StoreUnavailableError);
+      } else {
+        expect(error, sessionKey).toBeUndefined();
+      }
+      expect(elapsedMs, sessionKey).toBeLessThan(1500);
+    }
+    expect(new Set(masterOf.values()).size).toBeGreaterThan(1);
+    client.disconnect();
   });
 });

@@ -10,6 +10,8 @@ import { waitForPort } from './redis-server.js';
 export interface RedisCluster {
   /** The masters, all on 127.0.0.1. */
   readonly nodes: Array<{ host: string; port: number }>;
+  /** Stops one node and waits for its process to exit; the cluster then lacks its slots. */
+  stopNode(port: number): Promise<void>;
   /** Stops every node, waits for the processes to exit and removes the temporary directory. */
   stop(): Promise<void>;
 }
@@ -147,7 +149,16 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     ]);
     await waitForClusterOk(ports, 15_000);
 
-    return { nodes: ports.map((port) => ({ host: '127.0.0.1', port })), stop };
+    const stopNodeAt = async (port: number): Promise<void> => {
+      const child = children[ports.indexOf(port)];
+      if (!child) throw new Error(`No node of this cluster listens on port ${port}`);
+      await stopNode(child);
+    };
+    return {
+      nodes: ports.map((port) => ({ host: '127.0.0.1', port })),
+      stopNode: stopNodeAt,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
