@@ -1,4 +1,4 @@
-/** One answer of an app: status, parsed JSON body and headers. */
+/** One response of an app: status, parsed JSON body and headers. */
 export interface AppResponse {
   status: number;
   body: Record<string, unknown>;

@@ -1,6 +1,6 @@
 // One app instance for the scale-out tests, run as its own process: Express 5,
-// express-session with connect-redis 8, Passport and the package's router, with sessions and
-// pending calls in Redis (a single server or a Cluster) so that several instances can serve
+// express-session with connect-redis 8, Passport and the package's router. Sessions and
+// pending calls live in Redis (a single server or a Cluster), so several instances can serve
 // the same browser. It imports the built package, so `npm run build` must have run first.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
