@@ -1,7 +1,8 @@
 // Runs the benchmarks: the package app against a hand-written baseline app, and the
 // emulator's `call` against a bare HTTP server. Every process it starts listens on 127.0.0.1
 // only and is stopped at the end, also after an error or Ctrl-C. `--quick` runs each load for
-// 2 s instead of 15 s and checks memory after 1,000 flows instead of 50,000.
+// 2 s instead of 15 s and checks memory after 1,000 flows instead of 50,000. `--profile` starts
+// both apps with --cpu-prof and writes their CPU profiles to bench/results/profiles.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -28,6 +29,8 @@ import { printReport } from './lib/report.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
+const profile = process.argv.includes('--profile');
+const profileDir = join(root, 'bench/results/profiles');
 
 const settings = quick
   ? { seconds: 2, warmupSeconds: 1, connections: 16, statusSessions: 200, memoryFlows: 1_000 }
@@ -69,10 +72,16 @@ async function startEmulator(account) {
 
 async function startApp(label, file, env) {
   const port = await freePort();
-  const child = await startListeningProcess(label, process.execPath, [join(root, file)], {
-    port,
-    env: { ...env, PORT: String(port), NODE_ENV: 'production' },
-  });
+  const nodeArgs = profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const child = await startListeningProcess(
+    label,
+    process.execPath,
+    [...nodeArgs, join(root, file)],
+    {
+      port,
+      env: { ...env, PORT: String(port), NODE_ENV: 'production' },
+    },
+  );
   return { child, url: `http://127.0.0.1:${port}` };
 }
 

@@ -55,7 +55,7 @@ export function createPhoneRange(first = 79_160_000_000) {
   };
 }
 
-/** Extracts the session cookie (`name=value`) from a response's Set-Cookie header, or undefined. */
+/** Extracts the session cookie (`name=value`) from a Set-Cookie header, or undefined. */
 export function sessionCookie(headers) {
   // autocannon keeps header names as the server sent them.
   const name = Object.keys(headers).find((key) => key.toLowerCase() === 'set-cookie');
