@@ -303,9 +303,16 @@ function addPages(app, { emulator, defaultCountry }) {
   app.use(
     /** @type {import('express').ErrorRequestHandler} */
     (error, req, res, _next) => {
-      console.error('example-app: request failed', { method: req.method, path: req.path, error });
+      // Body parsers mark bad input with a 4xx status: too large, malformed JSON.
+      const status = error?.status >= 400 && error?.status < 500 ? error.status : 500;
+      const fields = { method: req.method, path: req.path, status, code: error?.code };
+      console.error(`example-app: request failed: ${error?.message} ${JSON.stringify(fields)}`);
       if (res.headersSent) return;
-      res.status(500).send(errorPage(contextOf(req), 'error.server'));
+      if (req.accepts(['html', 'json']) === 'json') {
+        res.status(status).json({ error: { code: 'REQUEST_FAILED', message: 'Try again.' } });
+        return;
+      }
+      res.status(status).send(errorPage(contextOf(req), 'error.server'));
     },
   );
 }

@@ -18,6 +18,8 @@ export const CSRF_FIELD = '_csrf';
  */
 export function csrfToken(req) {
   const session = /** @type {any} */ (req.session);
+  // Error pages may render before the session middleware ran; their forms then fail the check.
+  if (session === undefined) return '';
   if (typeof session.csrfToken !== 'string') {
     session.csrfToken = randomBytes(32).toString('base64url');
   }

@@ -236,7 +236,15 @@ function messageBlock(context, message, extra) {
     seconds: Math.max(1, Math.ceil(message.retryAfterSeconds ?? 0)),
     ...extra,
   });
-  return html`<p class="message" role="alert" id="message" data-code="${message.code}">${text}</p>`;
+  return html`<p
+    class="message"
+    role="alert"
+    id="message"
+    data-code="${message.code}"
+    data-attempts-left="${message.attemptsLeft ?? ''}"
+  >
+    ${text}
+  </p>`;
 }
 
 /**

@@ -87,6 +87,7 @@ function showCodeError(body, response, input, form) {
   paragraph.id = 'message';
   paragraph.setAttribute('role', 'alert');
   paragraph.dataset.code = code;
+  if (error.attemptsLeft !== undefined) paragraph.dataset.attemptsLeft = String(error.attemptsLeft);
   paragraph.textContent = message;
   slot.replaceChildren(paragraph);
 

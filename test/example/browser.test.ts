@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { existsSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -174,6 +175,9 @@ describe('example app in a browser', () => {
         () => (document.getElementById('call-status')?.textContent ?? '').trim() !== '',
       );
       expect(await page.getAttribute('#call-status', 'aria-live')).toBe('polite');
+      // The emulator queues a call for 1 s before the phone rings; the script's polls show it.
+      await page.waitForSelector('#call-status[data-status="dialing"]');
+      expect(await page.innerText('#call-status')).toBe('Your phone is ringing.');
       await screenshot(page, '02-waiting-for-call');
 
       const phonePage = await context.newPage();
@@ -204,17 +208,8 @@ describe('example app in a browser', () => {
       await page.waitForSelector('input[type="tel"]');
       expect((await fetchMe(page)).status).toBe(401);
 
-      // The number's repeat timeout still runs, so the first request is rate limited.
       await page.setViewportSize(PHONE_VIEWPORT);
-      await page.getByLabel('Phone number').fill('+79250000001');
-      await page.getByRole('button', { name: 'Call me' }).click();
-      await page.waitForSelector('#message[data-code="RATE_LIMITED"]');
-      expect(await page.innerText('#message')).toMatch(
-        /^Too many requests\. Try again in [1-3] s\.$/,
-      );
-      await screenshot(page, '06-rate-limited');
-
-      // The second sign-in, once the timeout ended, finds the user the first one created.
+      // The second sign-in finds the user the first one created.
       await requestCallWhenAllowed(page, '+79250000001');
       await page.getByLabel(/Last \d digits/).pressSequentially(await readCode('79250000001'));
       await page.waitForURL('**/profile');
@@ -225,7 +220,7 @@ describe('example app in a browser', () => {
     }
   });
 
-  it('returns to the phone form on cancel', async () => {
+  it('cancels, then rate-limits the number', async () => {
     const { context, page } = await openContext({});
     try {
       await requestCall(page, '+7 925 000-00-02');
@@ -233,6 +228,15 @@ describe('example app in a browser', () => {
       await page.waitForSelector('input[type="tel"]');
       expect(await page.locator('#verify-form').count()).toBe(0);
       await screenshot(page, '07-after-cancel');
+
+      // The number's repeat timeout of 3 s still runs, so a new call is rate limited.
+      await page.getByLabel('Phone number').fill('+7 925 000-00-02');
+      await page.getByRole('button', { name: 'Call me' }).click();
+      await page.waitForSelector('#message[data-code="RATE_LIMITED"]');
+      expect(await page.innerText('#message')).toMatch(
+        /^Too many requests\. Try again in [1-3] s\.$/,
+      );
+      await screenshot(page, '07-rate-limited');
     } finally {
       await context.close();
     }
@@ -266,7 +270,21 @@ describe('example app in a browser', () => {
         (response) => response.json() as Promise<ListedCall[] | { calls: ListedCall[] }>,
       );
       expect((Array.isArray(calls) ? calls : calls.calls).length).toBe(2);
-      expect(typeof firstCode).toBe('string');
+
+      // Wrong codes for the new call use up its attempts, and the code form locks.
+      const secondCode = await readCode('79250000003');
+      expect(secondCode).not.toBe('');
+      const codeInput = page.getByLabel(/Last \d digits/);
+      for (const attemptsLeft of [2, 1]) {
+        await codeInput.pressSequentially(wrongCodeFor(secondCode));
+        await page.waitForSelector(`#message[data-attempts-left="${attemptsLeft}"]`);
+      }
+      await codeInput.pressSequentially(wrongCodeFor(secondCode));
+      await page.waitForSelector('#message[data-code="LOCKED"]');
+      expect(await page.innerText('#message')).toBe('Too many wrong codes. Ask for a new call.');
+      expect(await codeInput.isDisabled()).toBe(true);
+      expect(firstCode).not.toBe('');
+      await screenshot(page, '10-locked');
     } finally {
       await context.close();
     }
@@ -284,20 +302,20 @@ describe('example app in a browser', () => {
       await page.getByLabel('Номер телефона').fill('+7 925 000-00-04');
       await page.getByRole('button', { name: 'Позвоните мне' }).click();
       await page.waitForSelector('#verify-form');
-      await screenshot(page, '10-no-js-waiting');
+      await screenshot(page, '11-no-js-waiting');
 
       const code = await readCode('79250000004');
       await page.getByLabel(/Последние \d цифры/).fill(wrongCodeFor(code));
       await page.getByRole('button', { name: 'Войти' }).click();
       await page.waitForSelector('#message[data-code="WRONG_CODE"]');
       expect(await page.innerText('#message')).toBe('Неверный код. Осталось попыток: 2.');
-      await screenshot(page, '11-no-js-wrong-code');
+      await screenshot(page, '12-no-js-wrong-code');
 
       await page.getByLabel(/Последние \d цифры/).fill(code);
       await page.getByRole('button', { name: 'Войти' }).click();
       await page.waitForURL('**/profile');
       expect(await page.textContent('#profile-phone')).toBe('+79250000004');
-      await screenshot(page, '12-no-js-profile');
+      await screenshot(page, '13-no-js-profile');
     } finally {
       await context.close();
     }

@@ -198,6 +198,18 @@ describe('example HTTP basics', () => {
     );
   });
 
+  it('rejects an oversized body with 413', async () => {
+    const response = await fetch(`${app.url}/auth/phone/start`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ phone: '1'.repeat(10_000) }),
+    });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      'REQUEST_FAILED',
+    );
+  });
+
   it('serves the script and styles as files', async () => {
     for (const path of ['/app.js', '/style.css']) {
       const response = await fetch(`${app.url}${path}`);
