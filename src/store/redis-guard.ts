@@ -33,16 +33,21 @@ export class RedisAvailabilityGuard {
     this.onEnd = () => this.settle(this.closedError());
   }
 
-  /** Runs `command` once the client is ready, or rejects within `timeoutMs` with StoreUnavailableError. */
+  /**
+   * Runs `command` once the client is ready, or rejects within `timeoutMs` with
+   * StoreUnavailableError.
+   */
   async run<T>(operation: string, command: () => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         timedOut = true;
+        const status = this.client.status;
+        const cause = status === 'ready' ? 'Redis did not reply' : 'Redis was not connected';
         reject(
           new StoreUnavailableError(
-            `${this.owner}.${operation} timed out after ${this.timeoutMs} ms: Redis did not reply (client status: ${this.client.status}). Check that Redis is running and reachable.`,
+            `${this.owner}.${operation} timed out after ${this.timeoutMs} ms: ${cause} (client status: ${status}). Check that Redis is running and reachable.`,
           ),
         );
       }, this.timeoutMs);

@@ -102,7 +102,8 @@ export interface PendingStore {
 
 /**
  * Raised when the backing store cannot be reached or did not reply in time. The router
- * responds with 503 to it. Detect it with `isStoreUnavailable(error)`, which also matches by `code`.
+ * responds with 503 to it. Detect it with `isStoreUnavailable(error)`, which also matches by
+ * `code`.
  */
 export class StoreUnavailableError extends Error {
   readonly code = 'ERR_STORE_UNAVAILABLE';
