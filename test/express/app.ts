@@ -119,7 +119,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     store = new MemoryPendingStore({ clock });
   } else {
     const url = typeof options.store === 'object' ? options.store.url : redisUrl();
-    redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    redis = new Redis(url, { maxRetriesPerRequest: 1 });
+    // Connection errors reach the tests as StoreUnavailableError; the event needs a listener.
+    redis.on('error', (error: Error) => {
+      logs.push({ level: 'redis', fields: { error: error.message }, message: 'redis error' });
+    });
+    await once(redis, 'ready');
     store = new RedisPendingStore({
       client: redis,
       keyPrefix: uniquePrefix('router'),
