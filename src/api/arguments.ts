@@ -25,7 +25,11 @@ export function checkText(
   );
 }
 
-/** Checks a phone number in E.164 without `+`: 6 to 15 digits, not starting with 0. */
+/**
+ * Checks a phone number in E.164 without `+`: 6 to 15 digits, not starting with 0.
+ * NOTE: E.164 fixes the maximum of 15; the minimum of 6 is a guess that admits short national
+ * plans, since the reference names no minimum.
+ */
 export function checkMsisdn(value: unknown): string {
   if (typeof value === 'string' && /^[1-9]\d{5,14}$/.test(value)) return value;
   // Only the length is shown: the value may be a full phone number.

@@ -13,9 +13,12 @@ export interface HttpResponse {
 /** How long an idle keep-alive connection stays open, in milliseconds. */
 const KEEP_ALIVE_TIMEOUT_MS = 10_000;
 
+/** Maximum open sockets per client; further requests queue until one is free. */
+const MAX_CONNECTIONS = 32;
+
 /** Creates the keep-alive connection pool that one client uses for all its requests. */
 export function createHttpAgent(): Agent {
-  return new Agent({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, connections: 32 });
+  return new Agent({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, connections: MAX_CONNECTIONS });
 }
 
 /**
