@@ -29,7 +29,7 @@ Options:
   --help                 print this help
 `;
 
-/** Where the command writes, and an optional signal that stops it like SIGINT does. */
+/** Output streams of the command, and an optional signal that stops it like SIGINT does. */
 export interface EmulatorCommandIo {
   stdout?: { write(text: string): unknown };
   stderr?: { write(text: string): unknown };

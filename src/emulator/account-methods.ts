@@ -24,8 +24,7 @@ export const MAX_REGISTRATIONS_PER_DAY = 5;
 /**
  * `register`: creates an inactive account, or issues new pending keys for a domain that exists,
  * keeping its balance and settings as the later revision describes. The real service e-mails
- * the API key; the emulator writes it to its logger instead, because that is where a developer
- * running it locally can read it.
+ * the API key. The emulator writes it to its logger, where a developer running it can read it.
  */
 export function register(context: MethodContext, input: MethodInput): MethodResult {
   const { params, now } = input;
@@ -84,7 +83,7 @@ export function serverStatus(context: MethodContext): MethodResult {
   return { server_status: context.serverStatus };
 }
 
-/** `options`: sets balance_notify_limit when given; answers an empty object. */
+/** `options`: sets balance_notify_limit when given and returns an empty object. */
 export function options(_context: MethodContext, input: MethodInput, caller: Caller): MethodResult {
   const limit = input.params.get('balance_notify_limit');
   caller.account.balanceNotifyLimit = checkNotifyLimit(limit, caller.account.balanceNotifyLimit);
@@ -110,7 +109,7 @@ export function balance(
 
 /**
  * `pay`: opens a payment on the emulator's own page `/emulator/pay`, where submitting the form
- * credits the balance. Without `locale` the answer has the English revision's shape
+ * credits the balance. Without `locale` the response has the English revision's shape
  * (`url`, `query`, `method`); with `locale` it is the later revision's ready `html` form, since
  * that revision is the one that documents `locale` values.
  */
@@ -149,7 +148,7 @@ export function pay(context: MethodContext, input: MethodInput, { account }: Cal
 }
 
 /**
- * `change_credential`: issues a new pending key pair and answers its call-api-id. The old keys
+ * `change_credential`: issues a new pending key pair and returns its call-api-id. The old keys
  * keep working until the new ones are confirmed. The key goes to the logger in place of e-mail.
  */
 export function changeCredential(

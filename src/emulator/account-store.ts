@@ -220,12 +220,12 @@ export class AccountStore {
   }
 }
 
-/** The verify_url the service uses when `register` gets none. */
+/** Builds the verify_url that the service uses when `register` gets none. */
 export function defaultVerifyUrl(domain: string, callApiId: string): string {
   return `http://${domain}/lbc-${callApiId}.html`;
 }
 
-/** A copy of the account for callers outside the emulator. */
+/** Copies the account for callers outside the emulator. */
 export function toEmulatorAccount(account: AccountRecord): EmulatorAccount {
   return {
     domain: account.domain,

@@ -34,7 +34,7 @@ const SIGNED_HANDLERS: Partial<Record<MethodName, SignedHandler>> = {
 /**
  * Runs one API method: rejects an unknown method (UNEXPECTED) and missing required parameters
  * (INVALID_ARGS), authenticates signed methods, then runs the handler. Throws ApiError for
- * every error answer.
+ * every error response.
  */
 export async function runApiMethod(
   context: MethodContext,

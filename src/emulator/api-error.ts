@@ -1,6 +1,6 @@
 import { ERROR_CODES, type KnownErrorCode, type WireErrorBody } from '../protocol/index.js';
 
-/** An error answer of the API: thrown by method handlers, sent as HTTP 200 JSON. */
+/** An error response of the API, thrown by method handlers and sent as HTTP 200 JSON. */
 export class ApiError extends Error {
   readonly code: KnownErrorCode;
   readonly additional: Record<string, unknown> | undefined;
@@ -18,7 +18,7 @@ export class ApiError extends Error {
       clazz: ERROR_CODES[this.code].clazz,
       error: this.code,
       reason: this.message,
-      // The service sends its server-side stack; the emulator sends a short one of the same shape.
+      // The service sends its server-side stack, so the emulator sends a short one of the same shape.
       stack: `${this.code}\nError: ${this.message}\n    at ${method} (loginbycall-emulator)`,
     };
     if (this.additional !== undefined) body.additional = this.additional;

@@ -6,7 +6,7 @@ import type { FaultTable } from './faults.js';
 import type { MethodContext } from './method-context.js';
 import { readApiRequest } from './request-params.js';
 
-/** Headers of every API answer, as the service sends them. */
+/** Headers of every API response, as the service sends them. */
 const API_HEADERS = {
   'Content-Type': 'application/json;charset=UTF-8',
   'Cache-Control': 'no-cache, no-store, must-revalidate',
@@ -25,7 +25,7 @@ export interface ApiResponderDeps {
 }
 
 /**
- * Answers one request to `/callapi/v2.0/...`: applies the method's fault, runs the method and
+ * Responds to one request to `/callapi/v2.0/...`: applies the method's fault, runs the method and
  * sends HTTP 200 JSON, with the error body for any ApiError. Never throws.
  */
 export async function respondToApi(

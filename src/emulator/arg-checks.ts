@@ -84,7 +84,7 @@ export function checkLocale(value: string | undefined): 'ru' | 'en' | undefined 
   return value;
 }
 
-/** An optional http or https URL, such as success_url of `pay`. */
+/** Checks an optional http or https URL, such as success_url of `pay`. */
 export function checkOptionalUrl(name: string, value: string | undefined): string | null {
   if (value === undefined || value === '') return null;
   if (!isHttpUrl(value))

@@ -70,7 +70,7 @@ export class CallStore {
     return this.calls.get(callId);
   }
 
-  /** The call as tests and the phone page see it at `now`. */
+  /** Returns the call as tests and the phone page see it at `now`. */
   view(call: CallRecord, now: number): EmulatorCall {
     const state = callStateAt(call, now, this.timing);
     const view: EmulatorCall = {
@@ -90,7 +90,7 @@ export class CallStore {
     return view;
   }
 
-  /** Every call, newest first, optionally only those to one number. */
+  /** Lists every call, newest first, optionally only those to one number. */
   list(now: number, msisdn?: string): EmulatorCall[] {
     const views: EmulatorCall[] = [];
     for (const call of this.calls.values()) {

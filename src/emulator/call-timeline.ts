@@ -1,7 +1,7 @@
 import { CALL_STATUS, type CallStatusName } from '../protocol/index.js';
 import { SCENARIO_ERROR_TEXT, type Scenario } from './scenarios.js';
 
-/** What ended a call early: `call-hangup`, or the owner of the virtual phone. */
+/** Early end of a call: `call-hangup`, or the owner of the virtual phone. */
 export interface CallInterruption {
   kind: 'hangup' | 'answered' | 'busy';
   /** ms since the epoch. */
@@ -41,8 +41,8 @@ const ANSWERED_AFTER_MS = 3_000;
  * for queueMs, then dialing until the scenario's outcome or an interruption ends it.
  *
  * `call-hangup` ends the call as `notanswered` with `hungUp` set. The reference describes
- * `notanswered` as a call the user neither picked up nor rejected, which is the case of a site
- * that hangs up once the code was typed; `busy` would claim that the user rejected it.
+ * `notanswered` as a call that the user neither picked up nor rejected, as when a site hangs up
+ * once the code was typed. `busy` would claim that the user rejected it.
  */
 export function callStateAt(call: CallTimelineInput, now: number, timing: CallTiming): CallState {
   const queueEnd = call.createdAt + timing.queueMs;

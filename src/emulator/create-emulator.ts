@@ -23,7 +23,7 @@ import type {
 /** Domain of the development account that the emulator creates at start. */
 export const DEVELOPMENT_DOMAIN = 'emulator.localhost';
 
-/** How often, in ms of the emulator's clock, requests trigger pruning of old state. */
+/** Minimum interval between prunings of old state, in ms of the emulator's clock. Requests trigger them. */
 const PRUNE_INTERVAL_MS = 60_000;
 
 /** A running LoginByCall emulator. */
@@ -56,14 +56,14 @@ export interface Emulator {
   clearFaults(): void;
   /** Every account with its keys, the development account included. */
   accounts(): EmulatorAccount[];
-  /** Makes the account of this call-api-id answer ACCOUNT_BLOCKED (`suspended`) or ACCOUNT_BLOCKED_ADMIN (`admin`). */
+  /** Makes the account of this call-api-id return ACCOUNT_BLOCKED (`suspended`) or ACCOUNT_BLOCKED_ADMIN (`admin`). */
   blockAccount(callApiId: string, reason?: BlockReason): void;
   unblockAccount(callApiId: string): void;
   /** Lets the account of this call-api-id call `account`-signed methods without a signature. */
   setAllowUnsigned(callApiId: string, allow: boolean): void;
   /** Adds credits to the account of this call-api-id, as a payment. */
   credit(callApiId: string, credits: number): void;
-  /** Sets what `server-status` answers: 1 when calls should work, 0 when they will probably fail. */
+  /** Sets what `server-status` returns: 1 when calls should work, 0 when they will probably fail. */
   setServerStatus(status: 0 | 1): void;
   /** Runs the periodic domain check now for accounts that are not activated. */
   checkDomains(): Promise<void>;
@@ -274,7 +274,7 @@ function activeId(credentials: EmulatorAccount['credentials']): string | undefin
 
 /**
  * Origin and mount path of the request, so links work when the handler is mounted under a
- * path of an Express app (`req.originalUrl` then holds the full path).
+ * path of an Express app (`req.originalUrl` then contains the full path).
  */
 function baseUrlOf(req: IncomingMessage): string {
   const url = req.url ?? '/';

@@ -1,17 +1,17 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
-/** How long a domain check waits for the whole answer, in ms. */
+/** Time limit of a domain check, for the whole response, in ms. */
 export const VERIFY_TIMEOUT_MS = 3_000;
 
-/** Most bytes of the verification file read; the file holds one call-api-id. */
+/** Maximum size of the verification file in bytes. The file contains one call-api-id. */
 export const VERIFY_BODY_LIMIT = 4 * 1024;
 
 export type DomainCheckResult = { ok: true; body: string } | { ok: false; reason: string };
 
 /**
  * Fetches the verification file by HTTP GET, following no redirects. Resolves with its text
- * for a 2xx answer within the size and time limits, and with the reason otherwise.
+ * for a 2xx response within the size and time limits, and with the reason otherwise.
  */
 export function fetchVerifyFile(url: string): Promise<DomainCheckResult> {
   return new Promise((resolve) => {

@@ -76,7 +76,7 @@ function phoneState(
   return { msisdn, call: calls[0] ?? null, calls };
 }
 
-/** Answers or rejects the newest ringing call to the number, as its owner would. */
+/** Picks up or rejects the newest ringing call to the number, as its owner would. */
 function respondToPhoneAction(
   context: MethodContext,
   res: ServerResponse,

@@ -2,7 +2,7 @@ import { isMethodName } from '../protocol/index.js';
 import { EmulatorOptionError } from './option-error.js';
 import type { EmulatorFault, FaultTarget } from './types.js';
 
-/** Longest latency a fault may add, in ms. */
+/** Maximum latency a fault may add, in ms. */
 const MAX_LATENCY_MS = 120_000;
 
 /** Faults by method; `*` applies to methods without a fault of their own. */

@@ -23,5 +23,5 @@ export interface MethodInput {
   readonly now: number;
 }
 
-/** A successful answer body. */
+/** A successful response body. */
 export type MethodResult = Record<string, unknown>;

@@ -25,7 +25,7 @@ export interface EmulatorOptions {
   callPrice?: number;
   /** Time source of call life cycles, timestamps and expiry. Default: the system clock. */
   clock?: Clock;
-  /** Where placed calls, issued keys and failures are written. Default: one console line each. */
+  /** Destination of log lines about placed calls, issued keys and failures. Default: one console line each. */
   logger?: Logger;
   /**
    * Seconds between domain checks of accounts that are not activated yet, as the English

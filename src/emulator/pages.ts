@@ -12,7 +12,7 @@ function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
 }
 
-/** The index at `/emulator`: the development account's id, the latest calls and the scenario numbers. */
+/** Renders the index at `/emulator`: the development account's id, the latest calls and the scenario numbers. */
 export function indexPage(base: string, callApiId: string, calls: EmulatorCall[]): string {
   const rows = calls
     .slice(0, 20)
@@ -38,9 +38,9 @@ export function indexPage(base: string, callApiId: string, calls: EmulatorCall[]
 }
 
 /**
- * The virtual phone at `/emulator/phone/<msisdn>`: polls its state endpoint every second and
+ * Renders the virtual phone at `/emulator/phone/<msisdn>`. The page polls its state endpoint every second and
  * shows the ringing call with its caller number, the code digits marked, and buttons that
- * answer or reject it. Data reaches the page only through textContent, never as markup.
+ * pick it up or reject it. Data reaches the page only through textContent, never as markup.
  */
 export function phonePage(base: string, msisdn: string): string {
   const stateUrl = `${base}/emulator/phone/${msisdn}/state`;
@@ -67,7 +67,7 @@ poll();setInterval(poll,1000);`;
   );
 }
 
-/** The payment page behind `pay`: submitting it credits the balance. */
+/** Renders the payment page behind `pay`: submitting it credits the balance. */
 export function paymentPage(
   base: string,
   paymentId: string,
@@ -84,7 +84,7 @@ export function paymentPage(
   );
 }
 
-/** The page shown after a payment form was submitted and no redirect URL was given. */
+/** Renders the page shown after a payment form was submitted and no redirect URL was given. */
 export function paymentResultPage(message: string): string {
   return page('Payment', `<h1>${escapeHtml(message)}</h1>`);
 }

@@ -24,7 +24,7 @@ const SCENARIO_BY_NUMBER = new Map<string, Scenario>(
   Object.entries(SCENARIO_NUMBERS).map(([scenario, msisdn]) => [msisdn, scenario as Scenario]),
 );
 
-/** The scenario of a called number; `default` rings until hung up or `notanswered`. */
+/** Returns the scenario of a called number; `default` rings until hung up or `notanswered`. */
 export function scenarioOf(msisdn: string): Scenario {
   return SCENARIO_BY_NUMBER.get(msisdn) ?? 'default';
 }

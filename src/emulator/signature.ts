@@ -1,9 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Computes the HMAC-SHA512 of a request as the reference defines it: the method name, then for
- * each parameter of `signOrder` that has a non-empty value, a NUL byte, the name, a NUL byte and
- * the value, all UTF-8, keyed with the API key.
+ * Computes the HMAC-SHA512 of a request as the reference defines it, keyed with the API key.
+ * The input is the method name, then a NUL byte, name, NUL byte and value for each parameter of
+ * `signOrder` whose value is not empty, all in UTF-8.
  */
 export function computeSignature(
   method: string,

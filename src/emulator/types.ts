@@ -26,19 +26,19 @@ export interface EmulatorCall {
   charged: boolean;
 }
 
-/** A fault that the emulator injects into the answers of one method or of all of them. */
+/** A fault that the emulator injects into the responses of one method or of all of them. */
 export interface EmulatorFault {
   /** Delay before the method runs, in milliseconds of real time. */
   latencyMs?: number;
-  /** Answer with this HTTP status (400..599) and do not run the method. */
+  /** Respond with this HTTP status (400..599) and do not run the method. */
   httpStatus?: number;
-  /** Answer HTTP 200 with a truncated JSON body and do not run the method. */
+  /** Respond HTTP 200 with a truncated JSON body and do not run the method. */
   malformedBody?: boolean;
   /** Close the TCP connection without an answer and do not run the method. */
   dropConnection?: boolean;
 }
 
-/** Where faults apply: one method, or `*` for every method without a fault of its own. */
+/** Target of a fault: one method, or `*` for every method without a fault of its own. */
 export type FaultTarget = MethodName | '*';
 
 /** Why an account rejects requests: `suspended` answers ACCOUNT_BLOCKED, `admin` ACCOUNT_BLOCKED_ADMIN. */
@@ -53,7 +53,7 @@ export interface EmulatorCredential {
    * replaced by confirmed newer ones and get ACCOUNT_BLOCKED.
    */
   state: 'active' | 'pending' | 'outdated';
-  /** Where `credential_confirm` fetches the file that must contain this call-api-id. */
+  /** URL of the file that `credential_confirm` fetches, which must contain this call-api-id. */
   verifyUrl: string;
   /** When the key pair was issued, in ms since the epoch. */
   createdAt: number;

@@ -155,7 +155,7 @@ describe('emulator register', () => {
     expect(answer.body?.error).toBeUndefined();
   });
 
-  it('answers ACCOUNT_VERIFY_URL_PROTOCOL for ftp', async () => {
+  it('returns ACCOUNT_VERIFY_URL_PROTOCOL for ftp', async () => {
     const answer = await register({
       domain: 'shop.test',
       admin_email: 'a@shop.test',
@@ -165,7 +165,7 @@ describe('emulator register', () => {
     expect(answer.body).toMatchObject({ clazz: 'PROCESS', error: 'ACCOUNT_VERIFY_URL_PROTOCOL' });
   });
 
-  it('answers ACCOUNT_VERIFY_URL_DOMAIN for another host', async () => {
+  it('returns ACCOUNT_VERIFY_URL_DOMAIN for another host', async () => {
     const answer = await register({
       domain: 'shop.test',
       admin_email: 'a@shop.test',
@@ -175,7 +175,7 @@ describe('emulator register', () => {
     expect(answer.body).toMatchObject({ clazz: 'PROCESS', error: 'ACCOUNT_VERIFY_URL_DOMAIN' });
   });
 
-  it('answers INVALID_ARGS for bad arguments', async () => {
+  it('returns INVALID_ARGS for bad arguments', async () => {
     const cases: Array<Record<string, string>> = [
       { admin_email: 'a@shop.test' },
       { domain: 'shop.test' },
@@ -191,7 +191,7 @@ describe('emulator register', () => {
     }
   });
 
-  it('answers ACCOUNT_INACTIVE before confirmation', async () => {
+  it('returns ACCOUNT_INACTIVE before confirmation', async () => {
     const keys = await registerSite();
 
     expect((await signed('balance', {}, keys)).body?.error).toBe('ACCOUNT_INACTIVE');
@@ -218,7 +218,7 @@ describe('emulator register', () => {
     ).toBe(1);
   });
 
-  it('answers TOO_MANY_ACCOUNTS_REGISTERED after five a day', async () => {
+  it('returns TOO_MANY_ACCOUNTS_REGISTERED after five a day', async () => {
     for (let i = 0; i < 5; i++) await registerSite();
     const sixth = await register({ domain: site.domain, admin_email: 'admin@example.test' });
 
@@ -252,7 +252,7 @@ describe('emulator credential_confirm', () => {
     expect((await signed('balance', {}, keys)).body?.balance).toBe(0);
   });
 
-  it('answers INVALID_ACCOUNT_VERIFY_KEY for another id', async () => {
+  it('returns INVALID_ACCOUNT_VERIFY_KEY for another id', async () => {
     const keys = await registerSite();
     serveVerifyFile(keys, 'someone-else');
     const answer = await signed('credential_confirm', {}, keys);
@@ -260,7 +260,7 @@ describe('emulator credential_confirm', () => {
     expect(answer.body).toMatchObject({ clazz: 'PROCESS', error: 'INVALID_ACCOUNT_VERIFY_KEY' });
   });
 
-  it('answers INVALID_ACCOUNT_VERIFY_RESPONSE for HTTP 404', async () => {
+  it('returns INVALID_ACCOUNT_VERIFY_RESPONSE for HTTP 404', async () => {
     const keys = await registerSite();
     const answer = await signed('credential_confirm', {}, keys);
 
@@ -271,7 +271,7 @@ describe('emulator credential_confirm', () => {
     expect(answer.body?.reason).toContain('404');
   });
 
-  it('answers INVALID_ACCOUNT_VERIFY_RESPONSE when nothing listens', async () => {
+  it('returns INVALID_ACCOUNT_VERIFY_RESPONSE when nothing listens', async () => {
     const port = await freePort();
     const answer = await register({
       domain: `127.0.0.1:${port}`,
@@ -286,7 +286,7 @@ describe('emulator credential_confirm', () => {
     expect(confirm.body?.error).toBe('INVALID_ACCOUNT_VERIFY_RESPONSE');
   });
 
-  it('answers INVALID_ACCOUNT_VERIFY_RESPONSE for a large file', async () => {
+  it('returns INVALID_ACCOUNT_VERIFY_RESPONSE for a large file', async () => {
     const keys = await registerSite();
     serveVerifyFile(keys, keys.callApiId + ' '.repeat(10_000));
     const answer = await signed('credential_confirm', {}, keys);
@@ -355,14 +355,14 @@ describe('emulator change_credential', () => {
     );
   });
 
-  it('answers INVALID_ARGS without admin_email', async () => {
+  it('returns INVALID_ARGS without admin_email', async () => {
     const answer = await signed('change_credential', {}, emulator.account);
 
     expect(answer.body?.error).toBe('INVALID_ARGS');
     expect(answer.body?.reason).toContain('admin_email');
   });
 
-  it("answers CALL_NOT_FOUND for another account's call", async () => {
+  it("returns CALL_NOT_FOUND for another account's call", async () => {
     const other = await confirmedSite();
     emulator.credit(other.callApiId, 1_000);
     const placed = await signed('call', { msisdn: '79990000001' }, other);
@@ -381,19 +381,19 @@ describe('emulator change_credential', () => {
 });
 
 describe('emulator account methods', () => {
-  it('answers server-status', async () => {
+  it('returns server-status', async () => {
     expect((await sendWire(apiUrl, 'server-status', {})).body).toEqual({ server_status: 1 });
     emulator.setServerStatus(0);
     expect((await sendWire(apiUrl, 'server-status', {})).body).toEqual({ server_status: 0 });
   });
 
-  it('answers status of the development account', async () => {
+  it('returns status of the development account', async () => {
     const answer = await sendWire(apiUrl, 'status', { 'call-api-id': emulator.account.callApiId });
 
     expect(answer.body).toEqual({ activated: 1, blocked: 0, allow_unsecure_calls: 0 });
   });
 
-  it('answers status errors', async () => {
+  it('returns status errors', async () => {
     expect((await sendWire(apiUrl, 'status', {})).body?.error).toBe('INVALID_ARGS');
     expect((await sendWire(apiUrl, 'status', { 'call-api-id': 'nobody' })).body?.error).toBe(
       'INVALID_ACCOUNT',
@@ -429,7 +429,7 @@ describe('emulator account methods', () => {
 });
 
 describe('emulator pay', () => {
-  it('answers url, query and method of its payment page', async () => {
+  it('returns url, query and method of its payment page', async () => {
     const body = (await signed('pay', { amount: '50000' }, emulator.account)).body;
 
     expect(body?.url).toBe(`${origin}/emulator/pay`);
@@ -437,7 +437,7 @@ describe('emulator pay', () => {
     expect(body?.query).toMatchObject({ amount: '50000', amount_usd: '5.00', currency: 'USD' });
   });
 
-  it('answers a ready form when locale is given', async () => {
+  it('returns a ready form when locale is given', async () => {
     const html = String(
       (await signed('pay', { amount: '50000', locale: 'ru' }, emulator.account)).body?.html,
     );

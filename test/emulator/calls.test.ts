@@ -71,7 +71,7 @@ async function balanceLeft(): Promise<number> {
 }
 
 describe('emulator call method', () => {
-  it('answers call id, mask, codelen and repeat_timeout', async () => {
+  it('returns call id, mask, codelen and repeat_timeout', async () => {
     const answer = await call('79990000001');
 
     expect(answer.body?.call).toMatch(/^[A-Za-z0-9]{40}$/);
@@ -131,7 +131,7 @@ describe('emulator call method', () => {
     expect((await call('79990000001', '2001:db8::1')).body?.call).toBeTypeOf('string');
   });
 
-  it('answers INVALID_ARGS without msisdn', async () => {
+  it('returns INVALID_ARGS without msisdn', async () => {
     const answer = await callSigned(apiUrl, 'call', {}, emulator.account, { nowMs: clock.now() });
 
     expect(answer.body?.error).toBe('INVALID_ARGS');
@@ -204,7 +204,7 @@ describe('emulator call life cycle', () => {
     expect((await statusOf(callId))?.status_desc).toBe('notanswered');
   });
 
-  it('answers CALL_NOT_FOUND for hangup of an ended call', async () => {
+  it('returns CALL_NOT_FOUND for hangup of an ended call', async () => {
     const callId = await placed('79990000001');
     clock.advance(31_000);
     const answer = await hangup(callId);
@@ -213,7 +213,7 @@ describe('emulator call life cycle', () => {
     expect(answer.body?.reason).toContain('ended');
   });
 
-  it('answers CALL_NOT_FOUND for an unknown call', async () => {
+  it('returns CALL_NOT_FOUND for an unknown call', async () => {
     expect((await statusOf('x'.repeat(40)))?.error).toBe('CALL_NOT_FOUND');
     expect((await hangup('x'.repeat(40))).body?.error).toBe('CALL_NOT_FOUND');
   });
@@ -251,7 +251,7 @@ describe('emulator scenario numbers', () => {
     expect(emulator.calls()[0]?.lastError).toBe('Call rejected, try again');
   });
 
-  it('answers the answered number after 3 s', async () => {
+  it('returns the answered number after 3 s', async () => {
     const callId = await placed(SCENARIO_NUMBERS.answered);
     clock.advance(3_999);
     expect((await statusOf(callId))?.status_desc).toBe('dialing');
@@ -282,7 +282,7 @@ describe('emulator scenario numbers', () => {
 });
 
 describe('emulator repeat timeout and charging', () => {
-  it('answers CALL_REPEAT_TIMEOUT with a fractional delay', async () => {
+  it('returns CALL_REPEAT_TIMEOUT with a fractional delay', async () => {
     await placed('79990000001');
     clock.advance(6_437);
     const answer = await call('79990000001');
@@ -334,7 +334,7 @@ describe('emulator repeat timeout and charging', () => {
     expect(await balanceLeft()).toBe(before - 200);
   });
 
-  it('answers NOT_ENOUGH_CREDIT below the price', async () => {
+  it('returns NOT_ENOUGH_CREDIT below the price', async () => {
     await start({ balance: 150, callPrice: 100 });
     await placed('79990000001');
     const answer = await call('79990000002');

@@ -116,7 +116,7 @@ describe('emulator pages', () => {
     expect(state).toEqual({ msisdn: '79990000009', call: null, calls: [] });
   });
 
-  it('answers a ringing call from the phone', async () => {
+  it('returns a ringing call from the phone', async () => {
     const callId = await placeCall('79990000001');
     clock.advance(1_500);
     const response = await fetch(`${origin}/emulator/phone/79990000001/answer`, { method: 'POST' });
@@ -139,14 +139,14 @@ describe('emulator pages', () => {
     expect(status.body?.status_desc).toBe('busy');
   });
 
-  it('answers 409 when no call rings', async () => {
+  it('returns 409 when no call rings', async () => {
     await placeCall('79990000001');
     const response = await fetch(`${origin}/emulator/phone/79990000001/answer`, { method: 'POST' });
 
     expect(response.status).toBe(409);
   });
 
-  it('answers 404 outside its paths', async () => {
+  it('returns 404 outside its paths', async () => {
     const response = await fetch(`${origin}/somewhere`);
 
     expect(response.status).toBe(404);
@@ -163,7 +163,7 @@ describe('emulator faults', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(25);
   });
 
-  it('answers an injected HTTP status without running the method', async () => {
+  it('returns an injected HTTP status without running the method', async () => {
     emulator.setFault('call', { httpStatus: 503 });
     const answer = await callSigned(apiUrl, 'call', { msisdn: '79990000001' }, emulator.account, {
       nowMs: clock.now(),
@@ -173,7 +173,7 @@ describe('emulator faults', () => {
     expect(emulator.calls()).toHaveLength(0);
   });
 
-  it('answers a truncated body', async () => {
+  it('returns a truncated body', async () => {
     emulator.setFault('balance', { malformedBody: true });
     const answer = await callSigned(apiUrl, 'balance', {}, emulator.account, {
       nowMs: clock.now(),

@@ -38,7 +38,7 @@ describe('emulator signature checks', () => {
     expect((await sendWire(apiUrl, 'balance', params)).body?.error).toBeUndefined();
   });
 
-  it('answers NO_SIGNATURE without one', async () => {
+  it('returns NO_SIGNATURE without one', async () => {
     const params = signParams('balance', {}, emulator.account, clock.now());
     delete params.signature;
     const answer = await sendWire(apiUrl, 'balance', params);
@@ -46,7 +46,7 @@ describe('emulator signature checks', () => {
     expect(answer.body).toMatchObject({ clazz: 'GENERIC', error: 'NO_SIGNATURE' });
   });
 
-  it('answers INVALID_SIGNATURE for a wrong key', async () => {
+  it('returns INVALID_SIGNATURE for a wrong key', async () => {
     const answer = await callSigned(
       apiUrl,
       'balance',
@@ -58,7 +58,7 @@ describe('emulator signature checks', () => {
     expect(answer.body).toMatchObject({ clazz: 'GENERIC', error: 'INVALID_SIGNATURE' });
   });
 
-  it('answers INVALID_SIGNATURE for a changed parameter', async () => {
+  it('returns INVALID_SIGNATURE for a changed parameter', async () => {
     const params = signParams('call', { msisdn: '79990000001' }, emulator.account, clock.now());
     params.msisdn = '79990000002';
 
@@ -66,7 +66,7 @@ describe('emulator signature checks', () => {
     expect(emulator.calls()).toHaveLength(0);
   });
 
-  it('answers INVALID_SIGNATURE for a short or non-hex signature', async () => {
+  it('returns INVALID_SIGNATURE for a short or non-hex signature', async () => {
     for (const bad of ['abcd', 'z'.repeat(128)]) {
       const params = signParams('balance', {}, emulator.account, clock.now());
       params.signature = bad;
@@ -97,7 +97,7 @@ describe('emulator signature checks', () => {
     expect((await sendWire(apiUrl, 'pay', params)).body?.html).toBeTypeOf('string');
   });
 
-  it('answers INVALID_TIMESTAMP beyond 24 hours', async () => {
+  it('returns INVALID_TIMESTAMP beyond 24 hours', async () => {
     const past = await balanceOf({ nowMs: clock.now() - DAY_MS - 2_000 });
     const future = await balanceOf({ nowMs: clock.now() + DAY_MS + 2_000 });
 
@@ -111,13 +111,13 @@ describe('emulator signature checks', () => {
     expect(answer.body?.error).toBeUndefined();
   });
 
-  it('answers INVALID_ARGS for a non-numeric timestamp', async () => {
+  it('returns INVALID_ARGS for a non-numeric timestamp', async () => {
     const params = signParams('balance', { timestamp: 'yesterday' }, emulator.account, clock.now());
 
     expect((await sendWire(apiUrl, 'balance', params)).body?.error).toBe('INVALID_ARGS');
   });
 
-  it('answers NONCE_ALREADY_USED for a replay', async () => {
+  it('returns NONCE_ALREADY_USED for a replay', async () => {
     const params = signParams('balance', {}, emulator.account, clock.now());
     const first = await sendWire(apiUrl, 'balance', params);
     const replay = await sendWire(apiUrl, 'balance', params, { transport: 'form' });
@@ -145,7 +145,7 @@ describe('emulator signature checks', () => {
     expect(emulator.stats().nonces).toBe(1);
   });
 
-  it('answers INVALID_ACCOUNT for an unknown call-api-id', async () => {
+  it('returns INVALID_ACCOUNT for an unknown call-api-id', async () => {
     const answer = await callSigned(
       apiUrl,
       'balance',
@@ -158,14 +158,14 @@ describe('emulator signature checks', () => {
     expect(answer.body?.reason).toContain('nobody');
   });
 
-  it('answers INVALID_ARGS without call-api-id', async () => {
+  it('returns INVALID_ARGS without call-api-id', async () => {
     const answer = await sendWire(apiUrl, 'balance', {});
 
     expect(answer.body?.error).toBe('INVALID_ARGS');
     expect(answer.body?.reason).toContain('call-api-id');
   });
 
-  it('answers ACCOUNT_BLOCKED for a suspended account', async () => {
+  it('returns ACCOUNT_BLOCKED for a suspended account', async () => {
     emulator.blockAccount(emulator.account.callApiId);
     const blocked = await balanceOf();
     emulator.unblockAccount(emulator.account.callApiId);
@@ -175,7 +175,7 @@ describe('emulator signature checks', () => {
     expect(unblocked.body?.error).toBeUndefined();
   });
 
-  it('answers ACCOUNT_BLOCKED_ADMIN for an admin block', async () => {
+  it('returns ACCOUNT_BLOCKED_ADMIN for an admin block', async () => {
     emulator.blockAccount(emulator.account.callApiId, 'admin');
 
     expect((await balanceOf()).body?.error).toBe('ACCOUNT_BLOCKED_ADMIN');

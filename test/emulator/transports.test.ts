@@ -58,7 +58,7 @@ describe('emulator transports', () => {
     });
   }
 
-  it('answers with the service headers', async () => {
+  it('returns with the service headers', async () => {
     const answer = await callSigned(apiUrl, 'balance', {}, emulator.account);
 
     expect(answer.status).toBe(200);
@@ -117,7 +117,7 @@ describe('emulator transports', () => {
     }
   });
 
-  it('answers UNEXPECTED for an unknown method', async () => {
+  it('returns UNEXPECTED for an unknown method', async () => {
     const answer = await sendWire(apiUrl, 'make-coffee', {});
 
     expect(answer.body).toMatchObject({ clazz: 'GENERIC', error: 'UNEXPECTED' });
@@ -125,7 +125,7 @@ describe('emulator transports', () => {
     expect(answer.body?.stack).toMatch(/^UNEXPECTED\nError: /);
   });
 
-  it('answers UNEXPECTED for the bare API path', async () => {
+  it('returns UNEXPECTED for the bare API path', async () => {
     const answer = await readAnswer(await fetch(apiUrl));
 
     expect(answer.body?.error).toBe('UNEXPECTED');

@@ -60,7 +60,7 @@ export function signParams(
   return params;
 }
 
-/** Sends one request in the chosen transport and reads the answer. */
+/** Sends one request in the chosen transport and reads the response. */
 export async function sendWire(
   apiUrl: string,
   method: string,
@@ -115,7 +115,7 @@ export async function readAnswer(response: Response): Promise<WireAnswer> {
   return { status: response.status, headers: response.headers, text, body };
 }
 
-/** Signs and sends a method of an account, over GET unless told otherwise. */
+/** Signs and sends a method of an account, over GET by default. */
 export function callSigned(
   apiUrl: string,
   method: MethodName,
