@@ -30,7 +30,7 @@ const SESSION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 /**
  * @typedef {object} RunningExampleApp
  * @property {import('node:http').Server} server
- * @property {string} url Base URL the app answers on, such as `http://127.0.0.1:3000`.
+ * @property {string} url Base URL the app serves, such as `http://127.0.0.1:3000`.
  * @property {string | undefined} virtualPhoneUrl URL pattern of the emulator's phone page, in emulator mode.
  * @property {() => Promise<void>} close Stops the server and releases Redis and the database.
  */
@@ -82,7 +82,7 @@ export async function createExampleApp(config) {
 }
 
 /**
- * Connects to Redis and waits until it answers, so a wrong REDIS_URL fails at start instead of
+ * Connects to Redis and waits for a PING reply, so a wrong REDIS_URL fails at start instead of
  * on the first request.
  *
  * @param {string} url
@@ -265,7 +265,12 @@ function addPages(app, { emulator, defaultCountry }) {
         }),
       );
     } else {
-      res.send(signInPage(context, { message: state.message }));
+      // After a rejected number the form keeps it for correction; after a cancel it is empty.
+      const keepPhone = state.message !== undefined && state.message.code !== 'CANCELLED';
+      const typedPhone = /** @type {any} */ (req.session).typedPhone;
+      res.send(
+        signInPage(context, { message: state.message, phone: keepPhone ? typedPhone : undefined }),
+      );
     }
   });
 

@@ -46,7 +46,7 @@ export function layout(context, title, content) {
 }
 
 /**
- * The form that asks for a phone number.
+ * Renders the phone number form.
  *
  * @param {PageContext} context
  * @param {{ message?: FlashMessage | null, phone?: string }} view
@@ -91,7 +91,7 @@ export function signInPage(context, view) {
  */
 
 /**
- * The page shown while a call is pending: the masked caller number, the code input, the live
+ * Renders the page shown while a call is pending: the masked caller number, the code input, the live
  * call status, the repeat countdown and the way back to the phone form.
  *
  * @param {PageContext} context
@@ -171,7 +171,7 @@ export function waitingPage(context, view) {
 }
 
 /**
- * The signed-in user's page with the phone number and the sign-out form.
+ * Renders the signed-in user's page with the phone number and the sign-out form.
  *
  * @param {PageContext} context
  * @param {import('./users.js').User} user
@@ -204,7 +204,7 @@ export function profilePage(context, user) {
 }
 
 /**
- * A page with one sentence, for 404 and 500 answers.
+ * Renders a page with one sentence, for 4xx and 500 responses.
  *
  * @param {PageContext} context
  * @param {string} key Dictionary key of the sentence.
@@ -257,7 +257,7 @@ function messageKey(code) {
 }
 
 /**
- * A link to the emulator's virtual phone, which shows the incoming call with its number.
+ * Renders a link to the emulator's virtual phone, which shows the incoming call with its number.
  *
  * @param {PageContext} context
  * @param {string} msisdn
@@ -278,7 +278,7 @@ function emulatorPanel(context, msisdn) {
 }
 
 /**
- * The texts the script needs to update the page: call statuses and messages.
+ * Collects the texts the script needs to update the page: call statuses and messages.
  *
  * @param {import('./i18n.js').Locale} locale
  * @returns {Record<string, string>}

@@ -117,7 +117,7 @@ async function readCode(msisdn: string): Promise<string> {
   return latest.mask.slice(-latest.codeLength);
 }
 
-/** A code of the same length that differs from `code` in every digit. */
+/** Returns a code of the same length that differs from `code` in every digit. */
 function wrongCodeFor(code: string): string {
   return [...code].map((digit) => String((Number(digit) + 1) % 10)).join('');
 }
@@ -131,7 +131,7 @@ async function requestCall(page: Page, phone: string): Promise<void> {
 
 /**
  * Requests a call, repeating the request every 250 ms while the number's repeat timeout runs.
- * Each attempt waits for the server's answer, so this polls the server instead of sleeping.
+ * Each attempt waits for the server's response, so this polls the server instead of sleeping.
  */
 async function requestCallWhenAllowed(page: Page, phone: string): Promise<void> {
   const deadline = Date.now() + (REPEAT_TIMEOUT_SECONDS + 5) * 1000;
@@ -227,6 +227,7 @@ describe('example app in a browser', () => {
       await page.getByRole('button', { name: 'Use another number' }).click();
       await page.waitForSelector('input[type="tel"]');
       expect(await page.locator('#verify-form').count()).toBe(0);
+      expect(await page.getByLabel('Phone number').inputValue()).toBe('');
       await screenshot(page, '07-after-cancel');
 
       // The number's repeat timeout of 3 s still runs, so a new call is rate limited.
@@ -236,6 +237,7 @@ describe('example app in a browser', () => {
       expect(await page.innerText('#message')).toMatch(
         /^Too many requests\. Try again in [1-3] s\.$/,
       );
+      expect(await page.getByLabel('Phone number').inputValue()).toBe('+7 925 000-00-02');
       await screenshot(page, '07-rate-limited');
     } finally {
       await context.close();

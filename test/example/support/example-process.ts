@@ -92,7 +92,7 @@ function assertBuilt(): void {
   }
 }
 
-/** Polls `/` every 50 ms until it answers, the process exits, or 20 s pass. */
+/** Polls `/` every 50 ms until it returns 200, the process exits, or 20 s pass. */
 async function waitUntilServing(
   url: string,
   child: ChildProcess,
