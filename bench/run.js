@@ -3,12 +3,11 @@
 // only and is stopped at the end, also after an error or Ctrl-C. `--quick` runs each load for
 // 2 s instead of 15 s and checks memory after 1,000 flows instead of 50,000. `--profile` starts
 // both apps with --cpu-prof and writes their CPU profiles to bench/results/profiles.
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { freePort, startListeningProcess, stopAll, stopChildrenOnExit } from './lib/processes.js';
+import { appEnvironment, createAccount, root, startApp, startEmulator } from './lib/stack.js';
 import {
   auditKeys,
   readCommandCalls,
@@ -27,7 +26,6 @@ import {
 } from './lib/scenarios.js';
 import { printReport } from './lib/report.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
 const profile = process.argv.includes('--profile');
 const profileDir = join(root, 'bench/results/profiles');
@@ -35,55 +33,6 @@ const profileDir = join(root, 'bench/results/profiles');
 const settings = quick
   ? { seconds: 2, warmupSeconds: 1, connections: 16, statusSessions: 200, memoryFlows: 1_000 }
   : { seconds: 15, warmupSeconds: 3, connections: 32, statusSessions: 1_000, memoryFlows: 50_000 };
-
-/** Session, pending-call and counter lifetime in both apps, in seconds. */
-const TTL_SECONDS = 60;
-
-const alphanumeric = (length) =>
-  randomBytes(length * 2)
-    .toString('base64')
-    .replace(/[^A-Za-z0-9]/g, '')
-    .slice(0, length);
-
-async function startEmulator(account) {
-  const port = await freePort();
-  const args = [
-    join(root, 'dist/cli/main.js'),
-    'emulator',
-    '--port',
-    String(port),
-    '--call-api-id',
-    account.callApiId,
-    '--api-key',
-    account.apiKey,
-    // No repeat timeout and a balance no run can spend, so neither is what gets measured.
-    '--repeat-timeout',
-    '0',
-    '--balance',
-    '1000000000000',
-  ];
-  const child = await startListeningProcess('emulator', process.execPath, args, { port });
-  return {
-    child,
-    url: `http://127.0.0.1:${port}`,
-    apiUrl: `http://127.0.0.1:${port}/callapi/v2.0/`,
-  };
-}
-
-async function startApp(label, file, env) {
-  const port = await freePort();
-  const nodeArgs = profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const child = await startListeningProcess(
-    label,
-    process.execPath,
-    [...nodeArgs, join(root, file)],
-    {
-      port,
-      env: { ...env, PORT: String(port), NODE_ENV: 'production' },
-    },
-  );
-  return { child, url: `http://127.0.0.1:${port}` };
-}
 
 /** Runs one load against one app and returns its summary plus Redis commands per request. */
 async function measure(redis, run, requestsOf) {
@@ -215,20 +164,14 @@ async function main() {
     `Benchmark (${machine.mode}) on ${machine.cores} cores, Node ${machine.node}\n`,
   );
 
-  const account = { callApiId: alphanumeric(40), apiKey: alphanumeric(40) };
+  const account = createAccount();
   const redis = await startPrivateRedis();
   const emulator = await startEmulator(account);
-  const env = {
-    REDIS_URL: redis.url,
-    API_URL: emulator.apiUrl,
-    CALL_API_ID: account.callApiId,
-    API_KEY: account.apiKey,
-    APP_SECRET: randomBytes(32).toString('hex'),
-    TTL_SECONDS: String(TTL_SECONDS),
-  };
+  const env = appEnvironment({ redis, emulator, account });
+  const nodeArgs = profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const apps = {
-    package: await startApp('package app', 'bench/apps/package-app.js', env),
-    baseline: await startApp('baseline app', 'bench/apps/baseline-app.js', env),
+    package: await startApp('package app', 'bench/apps/package-app.js', env, nodeArgs),
+    baseline: await startApp('baseline app', 'bench/apps/baseline-app.js', env, nodeArgs),
   };
   const phones = createPhoneRange();
 
