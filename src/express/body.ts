@@ -55,7 +55,7 @@ function readRaw(req: IncomingMessage, limitBytes: number): Promise<string> {
       size += chunk.length;
       if (size > limitBytes) {
         cleanup();
-        // Keep draining without storing, so the answer still reaches the client.
+        // Keep draining without storing, so the response still reaches the client.
         req.resume();
         reject(tooLarge(limitBytes));
         return;

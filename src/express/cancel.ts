@@ -4,7 +4,7 @@ import { fail, finish, type RouterContext } from './context.js';
 import { requireSession, type FlowRequest, type SessionRequest } from './session.js';
 
 /**
- * Deletes the session's pending call and hangs it up when it may still ring. Answers 200 even
+ * Deletes the session's pending call and hangs it up when it may still ring. Responds 200 even
  * when nothing was pending, so a repeated cancel is harmless.
  */
 export async function handleCancel(
@@ -17,7 +17,7 @@ export async function handleCancel(
   try {
     sessionReq = requireSession(req, ctx.options.mode);
     const removed = await ctx.core.store.delete(sessionReq.sessionID);
-    // hangUpInBackground never rejects; awaiting it lets the answer confirm the hang-up.
+    // hangUpInBackground never rejects, and awaiting it sends the response after the hang-up.
     if (removed && mayStillRing(removed)) await hangUpInBackground(ctx.core, removed, 'cancelled');
     await finish(
       sessionReq,

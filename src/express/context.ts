@@ -7,7 +7,7 @@ import { saveSession, sessionData, type FlowMessage, type SessionRequest } from 
 import { LoginByCallFlowError } from '../passport/flow-error.js';
 import { toFlowError } from './upstream-errors.js';
 
-/** What every endpoint handler gets: the resolved options and the shared counters. */
+/** Context of every endpoint handler: the resolved options and the shared counters. */
 export interface RouterContext {
   options: ResolvedRouterOptions;
   core: ResolvedCoreOptions;
@@ -36,8 +36,8 @@ export async function finish(
 }
 
 /**
- * Answers a failed request. Refusals go to the browser (as JSON, or as a flash and a 303 for
- * form posts); any other error goes to the app's error handler through `next`.
+ * Responds to a failed request. Refusals go to the browser as JSON, or as a flash and a 303 for
+ * form posts. Any other error goes to the app's error handler through `next`.
  */
 export async function fail(
   ctx: RouterContext,
@@ -73,7 +73,7 @@ export async function fail(
   }
 }
 
-/** A store outage cannot be flashed into a session that lives in the same store. */
+/** Tells whether a refusal can be flashed: a store outage may also break the session store. */
 function canFlash(error: LoginByCallFlowError): boolean {
   return error.code !== 'STORE_UNAVAILABLE' && error.code !== 'SESSION_REQUIRED';
 }

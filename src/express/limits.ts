@@ -7,19 +7,21 @@ import { failedCodesLimiter, sharedLimiter } from '../passport/shared-limiter.js
 import { StoreUnavailableError } from '../store/types.js';
 import type { ResolvedRouterOptions } from './options.js';
 
-/** Who asks for a call: the keys of the counters. */
+/** The client requesting a call, as the keys of the counters. */
 export interface CallRequester {
+  /** E.164 number. */
   phone: string;
+  /** The per-IP key from `ipLimitKey`. */
   ip: string;
   sessionKey: string;
 }
 
-/** Longest wait the repeat gate keeps, in seconds; the service's own timeouts are far shorter. */
+/** Maximum wait the repeat gate keeps, in seconds. The service's own timeouts are far shorter. */
 const MAX_REPEAT_SECONDS = 3600;
 
 /**
  * The counters checked before a call is placed. They live in the store, so every app instance
- * sharing it sees one count.
+ * sharing it reads and writes one count.
  *
  * NOTE: rate-limiter-flexible measures windows with the system clock, not the `clock` option,
  * so a ManualClock moves code expiry but not these windows.

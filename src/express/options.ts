@@ -44,15 +44,15 @@ export interface LoginByCallLimits {
   failedCodesPerPhonePerDay?: number | false;
 }
 
-/** Where plain HTML form posts are redirected with 303. JSON requests get JSON instead. */
+/** Redirect targets (303) for plain HTML form posts. JSON requests get JSON instead. */
 export interface LoginByCallRedirects {
-  /** After a start that placed a call: the page that asks for the code. */
+  /** After a start that placed a call: the page with the code form. */
   code?: string;
   /** After a right code. */
   success?: string;
   /** After a verify that failed (wrong code, expired, ...): usually the code page again. */
   failure?: string;
-  /** After a cancel, and after a start that failed: the page that asks for the number. */
+  /** After a cancel, and after a start that failed: the page with the phone form. */
   start?: string;
 }
 
@@ -63,7 +63,7 @@ export interface LoginByCallRouterOptions {
   /** Passport strategy that `/verify` runs in sign-in mode. Default `'loginbycall'`. */
   strategyName?: string;
   /**
-   * The Passport instance that holds the strategy. Default: the `passport` package's
+   * The Passport instance the strategy is registered with. Default: the `passport` package's
    * default export, loaded on the first verify.
    */
   passport?: PassportLike;
@@ -143,7 +143,7 @@ export function resolveRouterOptions(options: unknown): ResolvedRouterOptions {
     if (typeof authenticate !== 'function') {
       throw new LoginByCallOptionError(
         'passport',
-        `Option "passport" (${describe(passport)}) has no authenticate() method: pass the Passport instance that holds the strategy.`,
+        `Option "passport" (${describe(passport)}) has no authenticate() method: pass the Passport instance the strategy is registered with.`,
       );
     }
   }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** What Passport's `authenticate(name, callback)` passes to its callback for one strategy. */
+/** Callback of Passport's `authenticate(name, callback)`, with its arguments for one strategy. */
 export type AuthenticateCallback = (
   error: unknown,
   user: unknown,

@@ -6,13 +6,13 @@ import {
 } from 'libphonenumber-js';
 import { LoginByCallFlowError } from '../passport/flow-error.js';
 
-/** A number the flow may call: E.164 with `+`, and its country when libphonenumber knows it. */
+/** A number the flow may call: E.164 with `+`, and its country when libphonenumber-js finds one. */
 export interface NormalizedPhone {
   e164: string;
   country: CountryCode | undefined;
 }
 
-/** Longest input looked at; real numbers with spaces and dashes are far shorter. */
+/** Maximum input length read, in characters. Real numbers with spaces and dashes are far shorter. */
 const MAX_PHONE_INPUT = 40;
 
 /**
@@ -26,7 +26,8 @@ export function normalizePhone(input: string, defaultCountry?: CountryCode): Nor
 
   // Bare digits are read in the default country first, then as international digits.
   const digitsOnly = /^[0-9]+$/.test(text);
-  const candidates = !digitsOnly ? [text] : defaultCountry ? [text, `+${text}`] : [`+${text}`];
+  let candidates = [text];
+  if (digitsOnly) candidates = defaultCountry ? [text, `+${text}`] : [`+${text}`];
   let problem = 'The phone number is not valid.';
   for (const candidate of candidates) {
     try {

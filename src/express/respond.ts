@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoginByCallFlowError } from '../passport/flow-error.js';
 
 /**
- * Whether the client wants JSON: a JSON request body or an Accept header that names JSON.
+ * Tells whether the client wants JSON: a JSON request body or an Accept header that names JSON.
  * Plain HTML form posts get 303 redirects instead, when a redirect target is configured.
  */
 export function wantsJson(req: IncomingMessage): boolean {
@@ -12,7 +12,7 @@ export function wantsJson(req: IncomingMessage): boolean {
   return accept.includes('application/json');
 }
 
-/** Sends a JSON answer that no cache keeps. */
+/** Sends a JSON response that caches must not store. */
 export function sendJson(
   res: ServerResponse,
   status: number,
@@ -42,7 +42,7 @@ export function sendError(res: ServerResponse, error: LoginByCallFlowError): voi
   const headers: Record<string, string> = {};
   const retryAfter = error.details.retryAfterSeconds;
   if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
-  // An unread oversized body must not keep the connection busy after the answer.
+  // An unread oversized body must not keep the connection busy after the response.
   if (error.code === 'BODY_TOO_LARGE') headers['Connection'] = 'close';
   sendJson(res, error.status, error.toBody(), headers);
 }

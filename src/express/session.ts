@@ -19,7 +19,7 @@ export interface ConfirmedPhone {
   confirmedAt: number;
 }
 
-/** What the router keeps in `req.session.loginByCall`. */
+/** Data the router stores in `req.session.loginByCall`. */
 export interface LoginByCallSessionData {
   /** When the last call was started, in ms since the epoch; also makes the session "modified". */
   startedAt?: number;
@@ -54,7 +54,7 @@ export interface SessionRequest extends FlowRequest {
   sessionID: string;
 }
 
-/** Throws a 500 that says how to fix the app when express-session is not mounted. */
+/** Returns the request with its session, or throws a 500 that tells how to mount express-session. */
 export function requireSession(
   req: FlowRequest,
   mode: 'sign-in' | 'second-factor',
@@ -77,7 +77,7 @@ export function sessionData(req: SessionRequest): LoginByCallSessionData {
   return req.session.loginByCall;
 }
 
-/** Saves the session now, so the answer goes out only after the store has it. */
+/** Saves the session now, so the response is sent only after the session store wrote it. */
 export function saveSession(req: SessionRequest): Promise<void> {
   return new Promise((resolve, reject) => {
     req.session.save((error) => (error ? reject(error) : resolve()));

@@ -8,6 +8,7 @@ import type { LoginByCallApi } from '../passport/options.js';
 import type { PendingCall } from '../store/types.js';
 import { readBody, stringField } from './body.js';
 import { fail, finish, type RouterContext } from './context.js';
+import { ipLimitKey } from './ip-key.js';
 import { normalizePhone } from './phone.js';
 import {
   requireSession,
@@ -17,7 +18,7 @@ import {
   type SessionRequest,
 } from './session.js';
 
-/** What `POST {basePath}/start` returns: never the full caller number or the code. */
+/** Body of a successful `POST {basePath}/start`. It never contains the full caller number or the code. */
 export interface StartResult {
   /** The caller number without its last `codeLength` digits, to show while the phone rings. */
   maskPrefix: string;
@@ -58,7 +59,7 @@ export async function handleStart(
     phone = parsePhone(ctx, stringField(fields, 'phone'));
 
     const sessionKey = sessionReq.sessionID;
-    await ctx.limits.take({ phone, ip: clientIp(req), sessionKey });
+    await ctx.limits.take({ phone, ip: ipLimitKey(clientIp(req)), sessionKey });
     const previous = await ctx.core.store.get(sessionKey);
     const call = await placeCall(ctx, phone, clientIp(req));
     const pending = await storePending(ctx, sessionKey, phone, call);
@@ -177,7 +178,7 @@ function startResult(ctx: RouterContext, pending: PendingCall): StartResult {
   };
 }
 
-/** The client address as Express resolved it (honouring `trust proxy`), without `::ffff:`. */
+/** Returns the client address as Express resolved it (honouring `trust proxy`), without `::ffff:`. */
 export function clientIp(req: FlowRequest): string {
   const ip = req.ip ?? req.socket.remoteAddress ?? '';
   return ip.startsWith('::ffff:') ? ip.slice('::ffff:'.length) : ip;

@@ -7,7 +7,7 @@ import type { RouterContext } from './context.js';
 import { sessionData, type FlowMessage, type SessionRequest } from './session.js';
 import { requireSession } from './session.js';
 
-/** Where a session's sign-in flow stands, for `GET {basePath}/status` and server-rendered pages. */
+/** State of a session's sign-in flow, for `GET {basePath}/status` and server-rendered pages. */
 export interface FlowState {
   /** `idle`: no call waits for a code; `pending`: one does; `expired`: its code expired. */
   phase: 'idle' | 'pending' | 'expired';
@@ -101,7 +101,7 @@ async function refreshStatus(
       callId: pending.callId,
       status,
     });
-    // An unknown code is not stored, so the next request asks again after the interval.
+    // An unknown code is not stored, so the next request queries the service again.
     if (status !== 'unknown')
       await ctx.core.store.saveStatus(sessionKey, pending.callId, status, now);
     return status;

@@ -22,8 +22,8 @@ const ACCOUNT_CODES = new Set([
 const DEFAULT_REPEAT_DELAY_SECONDS = 60;
 
 /**
- * Turns an error of the client or the store into the refusal the browser sees, and logs what
- * the operator needs. Returns undefined for errors that are neither, which the caller passes on
+ * Turns an error of the client or the store into the refusal sent to the browser, and logs
+ * what the operator needs. Returns undefined for errors that are neither, which the caller passes on
  * to the app's error handler.
  */
 export function toFlowError(
@@ -78,7 +78,10 @@ function fromServiceError(
 ): LoginByCallFlowError {
   const logged = { ...fields, requestId: error.requestId };
   if (error.code === 'CALL_REPEAT_TIMEOUT') {
-    core.logger.info(logged, 'loginbycall: the service refused a repeated call');
+    core.logger.info(
+      logged,
+      'loginbycall: the service rejected a repeated call with CALL_REPEAT_TIMEOUT',
+    );
     const retryAfterSeconds = Math.max(
       1,
       Math.ceil(error.delaySeconds ?? DEFAULT_REPEAT_DELAY_SECONDS),
@@ -92,7 +95,10 @@ function fromServiceError(
     );
   }
   if (ACCOUNT_CODES.has(error.code)) {
-    core.logger.error(logged, `loginbycall: the service refused the account: ${error.code}`);
+    core.logger.error(
+      logged,
+      `loginbycall: the service rejected the account with ${error.code}: check the balance and keys`,
+    );
     return new LoginByCallFlowError(
       'SERVICE_UNAVAILABLE',
       503,

@@ -17,7 +17,7 @@ import {
   type SessionRequest,
 } from './session.js';
 
-/** What a successful `POST {basePath}/verify` returns to JSON clients. */
+/** Body of a successful `POST {basePath}/verify` sent to JSON clients. */
 export interface VerifyResult {
   ok: true;
   /** `redirects.success`, when configured, for the page to navigate to. */

@@ -1,7 +1,7 @@
 import type { CallStatusName } from '../protocol/calls.js';
 
 /**
- * What happened in a sign-in flow, for metrics and audit logs. `phone` is always masked with
+ * Event of a sign-in flow, for metrics and audit logs. `phone` is always masked with
  * `maskPhone` and no event carries code digits or the caller number.
  */
 export type LoginByCallEvent =
@@ -15,7 +15,7 @@ export type LoginByCallEvent =
   | { type: 'limit-hit'; limit: LimitName; phone?: string; retryAfterSeconds: number }
   | { type: 'upstream-error'; method: string; code: string; phone?: string; callId?: string };
 
-/** Why the flow hung a call up. */
+/** Reason the flow hung a call up. */
 export type HangUpReason = 'code-accepted' | 'replaced' | 'cancelled';
 
 /** The counters that can refuse a new call. */

@@ -1,4 +1,4 @@
-/** Stable codes of every answer the sign-in flow gives other than success. */
+/** Stable codes of every refusal the sign-in flow sends. */
 export type LoginByCallFlowErrorCode =
   | 'INVALID_BODY'
   | 'BODY_TOO_LARGE'
@@ -25,7 +25,7 @@ export type LoginByCallFlowErrorCode =
 export interface FlowErrorDetails {
   attemptsLeft?: number;
   retryAfterSeconds?: number;
-  /** Which counter refused a call, for RATE_LIMITED. */
+  /** Name of the counter that rejected a call, for RATE_LIMITED. */
   limit?: string;
 }
 
@@ -52,7 +52,7 @@ export class LoginByCallFlowError extends Error {
     this.details = details;
   }
 
-  /** The JSON body sent to the browser. */
+  /** Returns the JSON body sent to the browser. */
   toBody(): { error: { code: LoginByCallFlowErrorCode; message: string } & FlowErrorDetails } {
     return { error: { code: this.code, message: this.message, ...this.details } };
   }

@@ -4,7 +4,7 @@ import type { HangUpReason } from './events.js';
 import type { ResolvedCoreOptions } from './options.js';
 
 /**
- * Whether a call may still be ringing. A call whose status was never asked counts as ringing,
+ * Tells whether a call may still be ringing. A call whose status was never asked counts as ringing,
  * because the service rings for up to 30 s whether or not anyone polls it.
  */
 export function mayStillRing(pending: PendingCall): boolean {
@@ -33,7 +33,7 @@ export function hangUpInBackground(
   );
 }
 
-/** The code and message of an error, never its stack or the service's reason text. */
+/** Returns the name, code and message of an error for logs, never its stack. */
 export function describeError(error: unknown): { name: string; code?: string; message: string } {
   if (!(error instanceof Error)) return { name: 'unknown', message: String(error) };
   const code = (error as { code?: unknown }).code;

@@ -37,7 +37,7 @@ export interface LoginByCallApi {
 export interface LoginByCallCoreOptions {
   /** The API client, usually a `LoginByCallClient`. Required. */
   client: LoginByCallApi;
-  /** Where pending calls and counters live: `RedisPendingStore` in production. Required. */
+  /** Store of pending calls and counters: `RedisPendingStore` in production. Required. */
   store: PendingStore;
   /** HMAC-SHA256 key for code hashes, at least 32 bytes. Required. */
   secret: string | Buffer;
@@ -47,7 +47,7 @@ export interface LoginByCallCoreOptions {
   maxAttempts?: number;
   /** Time source for expiry. Default: the system clock. */
   clock?: Clock;
-  /** Where operator-facing problems are written. Default: a logger that writes nothing. */
+  /** Logger for operator-facing problems. Default: a logger that writes nothing. */
   logger?: Logger;
   /** Receives every flow event (never code digits or a full number). Default: none. */
   onEvent?: (event: LoginByCallEvent) => void;

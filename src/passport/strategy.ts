@@ -12,7 +12,7 @@ import { verifyCode } from './verify-code.js';
 
 /** Strategy options: the shared core options plus how the strategy reads the request. */
 export interface LoginByCallStrategyOptions extends LoginByCallCoreOptions {
-  /** Field of `req.body` that holds the typed code. Default `'code'`. */
+  /** Field of `req.body` that contains the typed code. Default `'code'`. */
   codeField?: string;
   /** Passes `req` to `verify` as its second argument. Default false. */
   passReqToCallback?: boolean;
@@ -30,7 +30,7 @@ export type LoginByCallVerifyWithRequest = (
   req: IncomingMessage,
 ) => Promise<unknown>;
 
-/** What the strategy passes to Passport's `fail()`: safe to show to the user. */
+/** Challenge the strategy passes to Passport's `fail()`. It is safe to show to the user. */
 export interface LoginByCallFailure {
   code: LoginByCallFlowError['code'];
   message: string;
@@ -53,7 +53,7 @@ type Outcome =
 /**
  * Passport strategy that signs a user in with the code of a flash call. The call was placed by
  * the `loginByCall()` router's `/start` for the same session; this strategy checks the code
- * from `req.body`, consumes the call and asks `verify` for the user. Every request ends in
+ * from `req.body`, consumes the call and calls `verify` to find the user. Every request ends in
  * exactly one of `success`, `fail` (with a status) or `error`.
  */
 export class LoginByCallStrategy extends Strategy {

@@ -91,7 +91,7 @@ export function optionalString(value: unknown, option: string, pattern?: RegExp)
   return value;
 }
 
-/** A short, safe description of a value for error messages (never a whole object). */
+/** Describes a value briefly for error messages, never printing a whole object. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';

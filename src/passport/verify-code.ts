@@ -6,7 +6,7 @@ import { describeError, hangUpInBackground, mayStillRing } from './hang-up.js';
 import type { ResolvedCoreOptions } from './options.js';
 import { failedCodesLimiter } from './shared-limiter.js';
 
-/** Longest code any call may have; longer input is rejected before the store is read. */
+/** Maximum code length accepted. Longer input is rejected before the store is read. */
 const MAX_CODE_DIGITS = 12;
 
 /**
@@ -48,7 +48,7 @@ export async function verifyCode(
   }
 
   // takeAttempt deleted the record when it handed out the last attempt, so that request alone
-  // holds the call; earlier attempts race for it through consume().
+  // owns the call. Earlier attempts race for it through consume().
   const won = pending.attemptsLeft === 0 || (await core.store.consume(sessionKey, pending.callId));
   if (!won) throw noPendingCall();
 

@@ -84,9 +84,9 @@ export interface TestApp {
 /**
  * Builds the app the router tests drive: express-session (memory store), a private Passport
  * instance with the strategy, the router, and the emulator over real HTTP on 127.0.0.1.
- * Extra routes: `POST /test/sign-in-as` signs a user in without a code (for second-factor),
- * `GET /whoami` returns the user and the session's Passport messages, `GET /page/state` returns
- * `getLoginByCallState(req)` as a server-rendered page would read it, and `POST /login/code`
+ * Extra routes: `POST /test/sign-in-as` signs a user in without a code (for second-factor).
+ * `GET /whoami` returns the user and the session's Passport messages. `GET /page/state` returns
+ * `getLoginByCallState(req)` as a server-rendered page would read it. `POST /login/code`
  * runs the strategy on the app's own route with successRedirect / failureRedirect.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
