@@ -37,6 +37,8 @@ export function register(context: MethodContext, input: MethodInput): MethodResu
     DEFAULT_NOTIFY_LIMIT,
   );
 
+  // NOTE: ACCOUNT_ALREADY_REGISTERED of the English revision is never returned, because the
+  // later revision issues new keys for a registered domain instead.
   const existing = context.accounts.findByDomain(domain);
   let credential;
   if (existing === undefined) {

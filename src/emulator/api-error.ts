@@ -4,6 +4,8 @@ import { ERROR_CODES, type KnownErrorCode, type WireErrorBody } from '../protoco
 export class ApiError extends Error {
   readonly code: KnownErrorCode;
   readonly additional: Record<string, unknown> | undefined;
+  /** Whether to close the connection after the response, for a body that was not read to its end. */
+  closeConnection = false;
 
   constructor(code: KnownErrorCode, reason: string, additional?: Record<string, unknown>) {
     super(reason);

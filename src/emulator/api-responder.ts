@@ -72,10 +72,10 @@ export async function respondToApi(
     });
     send(res, 200, requestId, JSON.stringify(result));
   } catch (error) {
+    if (res.destroyed) return;
     const apiError =
       error instanceof ApiError ? error : unexpected(deps.logger, method, requestId, error);
-    if (apiError.code === 'INVALID_ARGS' && !req.readableEnded)
-      res.setHeader('Connection', 'close');
+    if (apiError.closeConnection) res.setHeader('Connection', 'close');
     send(res, 200, requestId, JSON.stringify(apiError.toBody(method)));
   }
 }

@@ -184,12 +184,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     account: { callApiId: config.callApiId, apiKey: config.apiKey },
 
     async listen(listenOptions = {}) {
-      if (server !== undefined)
-        throw new EmulatorOptionError(
-          'listen',
-          'called twice',
-          'call close() before listening again',
-        );
+      if (server !== undefined) {
+        throw Object.assign(new Error('The emulator is already listening: call close() first'), {
+          code: 'ERR_EMULATOR_LISTENING',
+        });
+      }
+
       const host = listenOptions.host ?? '127.0.0.1';
       const started = createServer((req, res) => handler(req, res));
       server = started;

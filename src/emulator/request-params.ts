@@ -138,7 +138,9 @@ export async function readLimited(req: IncomingMessage): Promise<Buffer> {
 }
 
 function bodyTooLarge(): ApiError {
-  return new ApiError('INVALID_ARGS', `Request body is larger than ${MAX_BODY_BYTES} bytes`);
+  const error = new ApiError('INVALID_ARGS', `Request body is larger than ${MAX_BODY_BYTES} bytes`);
+  error.closeConnection = true;
+  return error;
 }
 
 function readMultipart(req: IncomingMessage): Promise<Array<[string, string]>> {

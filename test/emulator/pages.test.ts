@@ -288,6 +288,10 @@ describe('emulator handler', () => {
     }
   });
 
+  it('rejects a second listen', async () => {
+    await expect(emulator.listen()).rejects.toMatchObject({ code: 'ERR_EMULATOR_LISTENING' });
+  });
+
   it('closes with open keep-alive connections', async () => {
     await sendWire(apiUrl, 'server-status', {});
     await emulator.close();
