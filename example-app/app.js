@@ -11,6 +11,7 @@ import {
   LoginByCallClient,
   LoginByCallStrategy,
   MemoryPendingStore,
+  consoleLogger,
   RedisPendingStore,
   createEmulator,
   loginByCall,
@@ -28,7 +29,6 @@ const SESSION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
  * @typedef {object} RunningExampleApp
  * @property {import('node:http').Server} server
  * @property {string} url Base URL the app serves, such as `http://127.0.0.1:3000`.
- * @property {string | undefined} virtualPhoneUrl URL pattern of the emulator's phone page, in emulator mode.
  * @property {() => Promise<void>} close Stops the server and releases Redis and the database.
  */
 
@@ -65,7 +65,6 @@ export async function createExampleApp(config) {
   return {
     server,
     url,
-    virtualPhoneUrl: parts.emulator === undefined ? undefined : `${url}/emulator/phone/<number>`,
     async close() {
       server.closeAllConnections();
       server.close();
@@ -126,13 +125,16 @@ function buildApp(config, { redis, users, apiUrl }) {
       callApiId: emulator.account.callApiId,
       apiKey: emulator.account.apiKey,
       apiUrl,
+      logger: consoleLogger,
     });
   } else {
-    client = new LoginByCallClient(
-      config.service.apiUrl === undefined
-        ? { callApiId: config.service.callApiId, apiKey: config.service.apiKey }
-        : config.service,
-    );
+    const { callApiId, apiKey, apiUrl: serviceUrl } = config.service;
+    client = new LoginByCallClient({
+      callApiId,
+      apiKey,
+      ...(serviceUrl === undefined ? {} : { apiUrl: serviceUrl }),
+      logger: consoleLogger,
+    });
   }
 
   app.use(
@@ -183,7 +185,9 @@ function buildApp(config, { redis, users, apiUrl }) {
     redis === undefined
       ? new MemoryPendingStore()
       : new RedisPendingStore({ client: redis, keyPrefix: `${config.redisKeyPrefix}pending:` });
-  const core = { client, store: pendingStore, secret: config.codeSecret };
+  // The console logger shows operators failed status checks and hang-ups; it never gets codes,
+  // keys or full phone numbers from the package.
+  const core = { client, store: pendingStore, secret: config.codeSecret, logger: consoleLogger };
 
   const passport = new Passport();
   passport.use(

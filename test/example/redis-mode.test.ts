@@ -48,7 +48,7 @@ class Visitor {
   async loadHome(): Promise<string> {
     const page = await (await this.request('/')).text();
     const match = /<meta name="csrf-token" content="([^"]+)"/.exec(page);
-    if (!match?.[1]) throw new Error(`No CSRF token on the page:\n${page}`);
+    if (!match?.[1]) throw new Error(`The CSRF meta tag is missing from the page:\n${page}`);
     this.csrfToken = match[1];
     return page;
   }
