@@ -111,9 +111,9 @@ export function balance(
 
 /**
  * `pay`: opens a payment on the emulator's own page `/emulator/pay`, where submitting the form
- * credits the balance. Without `locale` the response has the English revision's shape
- * (`url`, `query`, `method`); with `locale` it is the later revision's ready `html` form, since
- * that revision is the one that documents `locale` values.
+ * credits the balance. Without `locale` the response has the English revision's shape: `url`,
+ * `query` and `method`. With `locale` it is the later revision's ready `html` form, because that
+ * revision is the one that documents `locale` values.
  */
 export function pay(context: MethodContext, input: MethodInput, { account }: Caller): MethodResult {
   const { params, now } = input;
