@@ -132,12 +132,19 @@ export class CallLimits {
   private limited(limit: LimitName, msBeforeNext: number, phone: string): LoginByCallFlowError {
     const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
     this.core.emit({ type: 'limit-hit', limit, phone: maskPhone(phone), retryAfterSeconds });
-    const message =
-      limit === 'repeat'
-        ? `A new call to this number is possible in ${retryAfterSeconds} s.`
-        : `Too many requests: try again in ${retryAfterSeconds} s.`;
+    const message = limitMessage(limit, retryAfterSeconds);
     return new LoginByCallFlowError('RATE_LIMITED', 429, message, { retryAfterSeconds, limit });
   }
+}
+
+function limitMessage(limit: LimitName, retryAfterSeconds: number): string {
+  if (limit === 'repeat') {
+    return `A new call to this number is possible in ${retryAfterSeconds} s.`;
+  }
+  if (limit === 'failedCodesPerPhonePerDay') {
+    return `Too many wrong codes for this number: try again in ${retryAfterSeconds} s.`;
+  }
+  return `Too many requests: try again in ${retryAfterSeconds} s.`;
 }
 
 function storeUnavailable(error: unknown): StoreUnavailableError {

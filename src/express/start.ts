@@ -73,8 +73,7 @@ export async function handleStart(
       void hangUpInBackground(ctx.core, previous, 'replaced');
     }
 
-    sessionData(sessionReq).startedAt = ctx.core.clock.now();
-    await saveSession(sessionReq);
+    await markSession(ctx, sessionReq, pending);
     ctx.core.emit({
       type: 'call-started',
       phone: maskPhone(phone),
@@ -88,6 +87,30 @@ export async function handleStart(
     });
   } catch (error) {
     await fail(ctx, sessionReq, res, next, error, formTarget, phone === undefined ? {} : { phone });
+  }
+}
+
+/**
+ * Marks the session as modified, so `saveUninitialized: false` still saves it, and saves it
+ * before the response. Without a saved session the browser could never send the code, so a
+ * failed save deletes the pending call and hangs it up.
+ */
+async function markSession(
+  ctx: RouterContext,
+  req: SessionRequest,
+  pending: PendingCall,
+): Promise<void> {
+  sessionData(req).startedAt = ctx.core.clock.now();
+  try {
+    await saveSession(req);
+  } catch (error) {
+    ctx.core.logger.error(
+      { callId: pending.callId, phone: maskPhone(pending.phone), error: describeError(error) },
+      'loginbycall: saving the session failed; the call was hung up',
+    );
+    await ctx.core.store.delete(req.sessionID).catch(() => null);
+    await hangUpInBackground(ctx.core, pending, 'cancelled');
+    throw error;
   }
 }
 

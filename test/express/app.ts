@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import express4 from 'express4';
 import session from 'express-session';
+import { RedisStore } from 'connect-redis';
 import { Passport } from 'passport';
 import { Redis } from 'ioredis';
 import supertest from 'supertest';
@@ -55,6 +56,8 @@ export interface TestAppOptions {
   repeatTimeout?: number;
   /** The client's request timeout in ms. Default 2000. */
   clientTimeoutMs?: number;
+  /** Keeps sessions in this Redis with connect-redis instead of express-session's memory store. */
+  sessionRedisUrl?: string;
   /** Leaves express-session out, to test the error. */
   withoutSession?: boolean;
 }
@@ -114,6 +117,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   };
 
   let redis: Redis | undefined;
+  let sessionRedis: Redis | undefined;
   let store: PendingStore;
   if (options.store === 'memory') {
     store = new MemoryPendingStore({ clock });
@@ -171,8 +175,17 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const app = factory();
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   if (!options.withoutSession) {
+    let sessionStore: RedisStore | undefined;
+    if (options.sessionRedisUrl !== undefined) {
+      sessionRedis = new Redis(options.sessionRedisUrl, { maxRetriesPerRequest: 0 });
+      sessionRedis.on('error', (error: Error) => {
+        logs.push({ level: 'redis', fields: { error: error.message }, message: 'redis error' });
+      });
+      sessionStore = new RedisStore({ client: sessionRedis, prefix: uniquePrefix('session') });
+    }
     app.use(
       session({
+        ...(sessionStore ? { store: sessionStore } : {}),
         secret: SECRET,
         resave: false,
         saveUninitialized: false,
@@ -270,6 +283,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       await client.close?.();
       await store.close();
       redis?.disconnect();
+      sessionRedis?.disconnect();
     },
   };
 }

@@ -43,3 +43,22 @@ describe('Redis outage', () => {
     expect(recovered).toBe(200);
   });
 });
+
+describe('session store outage', () => {
+  it('hangs up the call when the session cannot be saved', async () => {
+    const sessions = await startRedisServer();
+    const failing = await createTestApp({ sessionRedisUrl: sessions.url });
+    try {
+      await sessions.stop();
+      const start = await failing.agent().post('/auth/phone/start').send({ phone: '79990000001' });
+      expect(start.status).toBe(500);
+      expect(start.text).not.toContain(failing.maskOf('79990000001'));
+      const hungUp = await failing.nextEvent('call-hung-up');
+      expect(hungUp.reason).toBe('cancelled');
+      expect(failing.emulator.calls({ msisdn: '79990000001' })[0]?.hungUp).toBe(true);
+    } finally {
+      await failing.close();
+      await sessions.stop();
+    }
+  });
+});
