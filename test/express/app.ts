@@ -42,7 +42,7 @@ export interface TestAppOptions {
   /** Express `trust proxy` setting. Default: not set (off). */
   trustProxy?: boolean | string | number;
   /** `redis` (default) uses the run's Redis under a unique prefix; `memory` a MemoryPendingStore. */
-  store?: 'redis' | 'memory' | { url: string };
+  store?: 'redis' | 'memory' | { url: string } | { instance: PendingStore };
   /** Mounts the app's own body parsers before the router. Default false. */
   appBodyParsers?: boolean;
   codeTtlSeconds?: number;
@@ -121,6 +121,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   let store: PendingStore;
   if (options.store === 'memory') {
     store = new MemoryPendingStore({ clock });
+  } else if (typeof options.store === 'object' && 'instance' in options.store) {
+    store = options.store.instance;
   } else {
     const url = typeof options.store === 'object' ? options.store.url : redisUrl();
     redis = new Redis(url, { maxRetriesPerRequest: 1 });

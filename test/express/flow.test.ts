@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type supertest from 'supertest';
+import { MemoryPendingStore, StoreUnavailableError } from '../../src/index.js';
 import { createTestApp, type TestApp } from './app.js';
 
 const PHONE = '79990000001';
@@ -266,6 +267,58 @@ describe('start', () => {
     expect(third.status).toBe(429);
     expect(third.body.error.limit).toBe('perSession');
     expect(app.emulator.calls()).toHaveLength(2);
+  });
+});
+
+describe('start limits', () => {
+  it('limits calls per number across sessions', async () => {
+    const app = await open({
+      repeatTimeout: 0,
+      limits: { perPhone: { points: 1, durationSeconds: 60 } },
+    });
+    await postJson(app.agent(), '/auth/phone/start', { phone: PHONE }).expect(200);
+    const second = await postJson(app.agent(), '/auth/phone/start', { phone: PHONE });
+    expect(second.status).toBe(429);
+    expect(second.body.error.limit).toBe('perPhone');
+    expect(app.emulator.calls()).toHaveLength(1);
+  });
+
+  it('limits calls of the whole site', async () => {
+    const app = await open({ limits: { global: { points: 2, durationSeconds: 60 } } });
+    await postJson(app.agent(), '/auth/phone/start', { phone: '79990000001' }).expect(200);
+    await postJson(app.agent(), '/auth/phone/start', { phone: '79990000002' }).expect(200);
+    const third = await postJson(app.agent(), '/auth/phone/start', { phone: '79990000003' });
+    expect(third.status).toBe(429);
+    expect(third.body.error.limit).toBe('global');
+    expect(app.events.filter((event) => event.type === 'limit-hit')).toHaveLength(1);
+  });
+
+  it('gives back points when a later counter refuses', async () => {
+    const app = await open({
+      repeatTimeout: 0,
+      limits: {
+        perSession: { points: 2, durationSeconds: 60 },
+        perPhone: { points: 1, durationSeconds: 60 },
+      },
+    });
+    const agent = app.agent();
+    await postJson(agent, '/auth/phone/start', { phone: PHONE }).expect(200);
+    await postJson(agent, '/auth/phone/start', { phone: PHONE }).expect(429);
+    // The refused request took no point of the session counter, so one more call is allowed.
+    await postJson(agent, '/auth/phone/start', { phone: '79990000002' }).expect(200);
+  });
+
+  it('hangs up a call whose record cannot be stored', async () => {
+    class FailingPutStore extends MemoryPendingStore {
+      override async put(): Promise<void> {
+        throw new StoreUnavailableError('put failed on purpose');
+      }
+    }
+    const app = await open({ store: { instance: new FailingPutStore() } });
+    const answer = await postJson(app.agent(), '/auth/phone/start', { phone: PHONE });
+    expect(answer.status).toBe(503);
+    expect(answer.body.error.code).toBe('STORE_UNAVAILABLE');
+    expect(app.emulator.calls({ msisdn: PHONE })[0]?.hungUp).toBe(true);
   });
 });
 
