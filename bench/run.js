@@ -1,12 +1,20 @@
 // Runs the benchmarks: the package app against a hand-written baseline app, and the
 // emulator's `call` against a bare HTTP server. Every process it starts listens on 127.0.0.1
-// only and is stopped at the end, also after an error or Ctrl-C. `--quick` runs each load for
-// 2 s instead of 15 s and checks memory after 1,000 flows instead of 50,000. `--profile` starts
-// both apps with --cpu-prof and writes their CPU profiles to bench/results/profiles.
+// only and is stopped at the end, also after an error or Ctrl-C.
+//   --quick    one round of 2 s per scenario and app instead of five of 4 s, and the memory
+//              check after 1,000 flows instead of 50,000
+//   --profile  starts both apps and the emulator with --cpu-prof; the profiles go to
+//              bench/results/profiles
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startListeningProcess, stopAll, stopChildrenOnExit } from './lib/processes.js';
+import {
+  freePort,
+  startListeningProcess,
+  stopAll,
+  stopChildrenOnExit,
+  stopProcess,
+} from './lib/processes.js';
 import { appEnvironment, createAccount, root, startApp, startEmulator } from './lib/stack.js';
 import {
   auditKeys,
@@ -31,64 +39,121 @@ const profile = process.argv.includes('--profile');
 const profileDir = join(root, 'bench/results/profiles');
 
 const settings = quick
-  ? { seconds: 2, warmupSeconds: 1, connections: 16, statusSessions: 200, memoryFlows: 1_000 }
-  : { seconds: 15, warmupSeconds: 3, connections: 32, statusSessions: 1_000, memoryFlows: 50_000 };
+  ? {
+      rounds: 1,
+      seconds: 2,
+      warmupSeconds: 1,
+      connections: 16,
+      statusSessions: 200,
+      memoryFlows: 1_000,
+    }
+  : {
+      rounds: 3,
+      seconds: 5,
+      warmupSeconds: 3,
+      connections: 32,
+      statusSessions: 1_000,
+      memoryFlows: 50_000,
+    };
 
-/** Runs one load against one app and returns its summary plus Redis commands per request. */
-async function measure(redis, run, requestsOf) {
-  await resetCommandStats(redis.admin);
-  const summary = await run();
-  const calls = await readCommandCalls(redis.admin);
-  delete calls.config;
-  const requests = requestsOf(summary);
-  const perRequest = {};
-  for (const [command, count] of Object.entries(calls)) {
-    perRequest[command] = Math.round((count / Math.max(1, requests)) * 100) / 100;
-  }
-  return { ...summary, redisCommandsPerRequest: perRequest };
+/**
+ * How each scenario is counted: which summary field is the number of completed units (requests,
+ * or sign-ins for whole flows), and which fields hold its p50 and p99 latency.
+ */
+const SCENARIOS = {
+  start: { count: 'total', p50: 'p50Ms', p99: 'p99Ms' },
+  verify: { count: 'signedIn', p50: 'verifyP50Ms', p99: 'verifyP99Ms' },
+  status: { count: 'total', p50: 'p50Ms', p99: 'p99Ms' },
+  call: { count: 'total', p50: 'p50Ms', p99: 'p99Ms' },
+};
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
-async function benchmarkApps({ redis, apps, phones }) {
-  const { seconds, warmupSeconds, connections } = settings;
-  const results = {};
-  const names = Object.keys(apps);
-  const order = (index) => (index % 2 === 0 ? names : [...names].reverse());
+/**
+ * Combines the rounds of one scenario on one target: throughput over the summed time, the
+ * median of the rounds' p50 and p99, summed failures, and Redis commands per counted unit.
+ */
+function combineRounds(scenario, rounds, commandCalls) {
+  const fields = SCENARIOS[scenario];
+  const count = rounds.reduce((sum, round) => sum + round[fields.count], 0);
+  const seconds = rounds.reduce((sum, round) => sum + round.seconds, 0);
+  const redisCommandsPerUnit = {};
+  for (const [command, calls] of Object.entries(commandCalls)) {
+    redisCommandsPerUnit[command] = Math.round((calls / Math.max(1, count)) * 100) / 100;
+  }
+  return {
+    perSecond: Math.round(count / seconds),
+    p50Ms: median(rounds.map((round) => round[fields.p50])),
+    p99Ms: median(rounds.map((round) => round[fields.p99])),
+    failed: rounds.reduce(
+      (sum, round) => sum + round.non2xx + round.errors + (round.refused ?? 0),
+      0,
+    ),
+    count,
+    redisCommandsPerUnit,
+    rounds,
+  };
+}
 
-  // Alternate which app goes first so neither always runs on a warmer or fuller machine.
-  const scenarios = ['start', 'verify', 'status'];
-  for (const [index, scenario] of scenarios.entries()) {
-    for (const name of order(index)) {
+/** Adds the commands counted since the last reset to `totals`, then resets the counters. */
+async function collectCommands(redis, totals) {
+  const calls = await readCommandCalls(redis.admin);
+  for (const [command, count] of Object.entries(calls)) {
+    if (command.startsWith('config')) continue;
+    totals[command] = (totals[command] ?? 0) + count;
+  }
+  await resetCommandStats(redis.admin);
+}
+
+/**
+ * Runs every scenario on both apps in `settings.rounds` rounds. The order of the apps flips
+ * every round, so background load on the machine falls on both alike.
+ */
+async function benchmarkApps({ redis, apps, phones }) {
+  const { seconds, warmupSeconds, connections, rounds } = settings;
+  const names = Object.keys(apps);
+  const results = Object.fromEntries(names.map((name) => [name, {}]));
+  let flip = 0;
+
+  for (const scenario of ['start', 'verify', 'status']) {
+    const cookies = {};
+    const load = (name, duration) => {
       const url = apps[name].url;
-      results[name] ??= {};
-      process.stderr.write(`  ${scenario} on ${name}\n`);
-      if (scenario === 'start') {
-        await startScenario({ url, phones, duration: warmupSeconds, connections });
-        results[name].start = await measure(
-          redis,
-          () => startScenario({ url, phones, duration: seconds, connections }),
-          (summary) => summary.total,
-        );
-      } else if (scenario === 'verify') {
-        await verifyScenario({ url, phones, duration: warmupSeconds, connections });
-        results[name].verify = await measure(
-          redis,
-          () => verifyScenario({ url, phones, duration: seconds, connections }),
-          (summary) => summary.signedIn,
-        );
-      } else {
-        const cookies = await startSessions({ url, phones, count: settings.statusSessions });
-        await statusScenario({ url, cookies, duration: warmupSeconds, connections });
-        results[name].status = await measure(
-          redis,
-          () => statusScenario({ url, cookies, duration: seconds, connections }),
-          (summary) => summary.total,
-        );
+      if (scenario === 'start') return startScenario({ url, phones, duration, connections });
+      if (scenario === 'verify') return verifyScenario({ url, phones, duration, connections });
+      return statusScenario({ url, cookies: cookies[name], duration, connections });
+    };
+
+    for (const name of names) {
+      if (scenario === 'status') {
+        const count = settings.statusSessions;
+        cookies[name] = await startSessions({ url: apps[name].url, phones, count });
       }
+      await load(name, warmupSeconds);
+    }
+
+    const measured = Object.fromEntries(names.map((name) => [name, []]));
+    const commands = Object.fromEntries(names.map((name) => [name, {}]));
+    for (let round = 0; round < rounds; round += 1) {
+      flip += 1;
+      for (const name of flip % 2 === 0 ? names : [...names].reverse()) {
+        process.stderr.write(`  ${scenario} on ${name}, round ${round + 1} of ${rounds}\n`);
+        await resetCommandStats(redis.admin);
+        measured[name].push(await load(name, seconds));
+        await collectCommands(redis, commands[name]);
+      }
+    }
+    for (const name of names) {
+      results[name][scenario] = combineRounds(scenario, measured[name], commands[name]);
     }
   }
   return results;
 }
 
+/** Measures signed `call` requests on the emulator and on a bare HTTP server, in rounds. */
 async function benchmarkEmulator({ emulator, account, phones }) {
   const port = await freePort();
   const bare = await startListeningProcess(
@@ -97,16 +162,34 @@ async function benchmarkEmulator({ emulator, account, phones }) {
     [join(root, 'bench/apps/bare-server.js')],
     { port, env: { PORT: String(port) } },
   );
-  const { seconds, warmupSeconds, connections } = settings;
+  const { seconds, warmupSeconds, connections, rounds } = settings;
   const targets = { emulator: emulator.url, bare: `http://127.0.0.1:${port}` };
-  const results = {};
-  for (const [name, url] of Object.entries(targets)) {
-    process.stderr.write(`  call on ${name}\n`);
-    await callScenario({ url, account, phones, duration: warmupSeconds, connections });
-    results[name] = await callScenario({ url, account, phones, duration: seconds, connections });
+  const names = Object.keys(targets);
+  const measured = { emulator: [], bare: [] };
+
+  for (const name of names) {
+    await callScenario({
+      url: targets[name],
+      account,
+      phones,
+      duration: warmupSeconds,
+      connections,
+    });
   }
-  bare.kill('SIGTERM');
-  return results;
+  for (let round = 0; round < rounds; round += 1) {
+    for (const name of round % 2 === 0 ? names : [...names].reverse()) {
+      process.stderr.write(`  call on ${name}, round ${round + 1} of ${rounds}\n`);
+      const url = targets[name];
+      measured[name].push(
+        await callScenario({ url, account, phones, duration: seconds, connections }),
+      );
+    }
+  }
+  await stopProcess(bare);
+  return {
+    emulator: combineRounds('call', measured.emulator, {}),
+    bare: combineRounds('call', measured.bare, {}),
+  };
 }
 
 /**
@@ -166,9 +249,9 @@ async function main() {
 
   const account = createAccount();
   const redis = await startPrivateRedis();
-  const emulator = await startEmulator(account);
-  const env = appEnvironment({ redis, emulator, account });
   const nodeArgs = profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const emulator = await startEmulator(account, nodeArgs);
+  const env = appEnvironment({ redis, emulator, account });
   const apps = {
     package: await startApp('package app', 'bench/apps/package-app.js', env, nodeArgs),
     baseline: await startApp('baseline app', 'bench/apps/baseline-app.js', env, nodeArgs),

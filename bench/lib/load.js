@@ -18,6 +18,7 @@ export function summariseLoad(result) {
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     total: result.requests.total,
+    seconds: result.duration,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };

@@ -86,6 +86,7 @@ export async function verifyScenario({ url, phones, duration, amount, connection
   return {
     flowsPerSecond: Math.round(signedIn / result.duration),
     signedIn,
+    seconds: result.duration,
     verifyP50Ms: verifyStep.p50Ms,
     verifyP99Ms: verifyStep.p99Ms,
     allRequestsP50Ms: all.p50Ms,

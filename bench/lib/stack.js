@@ -19,10 +19,11 @@ export function createAccount() {
   return { callApiId: alphanumeric(), apiKey: alphanumeric() };
 }
 
-/** Starts the built emulator CLI in its own process on a free port. */
-export async function startEmulator(account) {
+/** Starts the built emulator CLI in its own process on a free port; `nodeArgs` go to node. */
+export async function startEmulator(account, nodeArgs = []) {
   const port = await freePort();
   const args = [
+    ...nodeArgs,
     join(root, 'dist/cli/main.js'),
     'emulator',
     '--port',
