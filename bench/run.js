@@ -48,8 +48,8 @@ const settings = quick
       memoryFlows: 1_000,
     }
   : {
-      rounds: 3,
-      seconds: 5,
+      rounds: 5,
+      seconds: 4,
       warmupSeconds: 3,
       connections: 32,
       statusSessions: 1_000,
