@@ -30,7 +30,7 @@ export async function finish(
     return;
   }
   if (flash) sessionData(req).flash = flash;
-  else delete sessionData(req).flash;
+  else delete req.session.loginByCall?.flash;
   await saveSession(req);
   sendRedirect(res, formTarget);
 }

@@ -4,7 +4,7 @@ import { isCallActive, type CallStatusName } from '../protocol/calls.js';
 import { describeError } from '../passport/hang-up.js';
 import type { PendingCall } from '../store/types.js';
 import type { RouterContext } from './context.js';
-import { sessionData, type FlowMessage, type SessionRequest } from './session.js';
+import type { FlowMessage, SessionRequest } from './session.js';
 import { requireSession } from './session.js';
 
 /** State of a session's sign-in flow, for `GET {basePath}/status` and server-rendered pages. */
@@ -114,10 +114,11 @@ async function refreshStatus(
   }
 }
 
+/** Removes and returns the flash, touching the session only when it has one. */
 function takeFlashMessage(req: SessionRequest): FlowMessage | undefined {
-  const data = sessionData(req);
-  const message = data.flash;
-  if (message) delete data.flash;
+  const data = req.session.loginByCall;
+  const message = data?.flash;
+  if (data && message) delete data.flash;
   return message;
 }
 

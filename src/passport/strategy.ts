@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Strategy } from 'passport-strategy';
 import { LoginByCallOptionError } from '../api/errors.js';
 import { LoginByCallFlowError } from './flow-error.js';
+import { describeError } from './hang-up.js';
 import {
   resolveCoreOptions,
   type LoginByCallCoreOptions,
@@ -101,7 +102,16 @@ export class LoginByCallStrategy extends Strategy {
   }
 
   override authenticate(req: StrategyRequest): void {
-    void this.decide(req).then((outcome) => this.finish(outcome));
+    void this.decide(req)
+      .then((outcome) => this.finish(outcome))
+      .catch((error: unknown) => {
+        // Passport runs the app's next handlers inside success() and fail(), outside Express's
+        // own error handling, so a throw there is logged instead of crashing the process.
+        this.core.logger.error(
+          { error: describeError(error) },
+          'loginbycall: a handler after the strategy threw',
+        );
+      });
   }
 
   /** Works out the outcome without touching Passport, so that it ends the request only once. */

@@ -56,6 +56,15 @@ describe('plain form posts', () => {
     expect(state.body.message.code).toBe('INVALID_PHONE');
   });
 
+  it('leave anonymous page views without a session', async () => {
+    const app = (current = await createTestApp({ redirects }));
+    const page = await app.agent().get('/page/state').expect(200);
+    expect(page.body.phase).toBe('idle');
+    expect(page.headers['set-cookie']).toBeUndefined();
+    const status = await app.agent().get('/auth/phone/status').expect(200);
+    expect(status.headers['set-cookie']).toBeUndefined();
+  });
+
   it('answer JSON to clients that accept it', async () => {
     const app = (current = await createTestApp({ redirects }));
     const answer = await app
