@@ -58,6 +58,8 @@ export interface TestAppOptions {
   clientTimeoutMs?: number;
   /** Keeps sessions in this Redis with connect-redis instead of express-session's memory store. */
   sessionRedisUrl?: string;
+  /** Runs before the router, after session and Passport. */
+  beforeRouter?: express.RequestHandler;
   /** Leaves express-session out, to test the error. */
   withoutSession?: boolean;
 }
@@ -228,6 +230,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     }),
   );
 
+  if (options.beforeRouter) app.use(options.beforeRouter);
   app.use(
     loginByCall({
       ...core,
