@@ -22,8 +22,15 @@ import { openUserRepository } from './users.js';
 
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
-/** How long a signed-in session lasts without a visit, in milliseconds: 7 days. */
+/** How long a signed-in session lasts, in milliseconds: 7 days. */
 const SESSION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * How long a session without a user lasts, in milliseconds: 1 hour, longer than any code stays
+ * valid (at most 10 minutes). Every visitor who loads a page gets a session for the CSRF token,
+ * so this keeps anonymous traffic from filling the session store for a week.
+ */
+const ANONYMOUS_SESSION_MAX_AGE_MS = 60 * 60 * 1000;
 
 /**
  * @typedef {object} RunningExampleApp
@@ -199,6 +206,7 @@ function buildApp(config, { redis, users, apiUrl }) {
   );
   app.use(passport.initialize());
   app.use(passport.session());
+  app.use(shortenAnonymousSessions);
 
   app.post('/auth/phone/start', rememberTypedPhone);
   app.use(
@@ -212,6 +220,17 @@ function buildApp(config, { redis, users, apiUrl }) {
 
   addPages(app, { emulator: emulator !== undefined, defaultCountry: config.defaultCountry });
   return { app, emulator, pendingStore };
+}
+
+/**
+ * Gives sessions without a signed-in user the short lifetime. Signing in regenerates the
+ * session, which then gets the full SESSION_MAX_AGE_MS again.
+ *
+ * @type {import('express').RequestHandler}
+ */
+function shortenAnonymousSessions(req, _res, next) {
+  if (!req.user && req.session) req.session.cookie.maxAge = ANONYMOUS_SESSION_MAX_AGE_MS;
+  next();
 }
 
 /**

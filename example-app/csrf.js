@@ -12,9 +12,7 @@ export const CSRF_FIELD = '_csrf';
 /**
  * Returns the session's CSRF token, creating it on first use. Pages put it in every form and
  * in a meta tag for the script.
- *
- * NOTE: storing the token saves a session for every visitor who loads a page, signed in or not,
- * so the session store grows with anonymous traffic until the cookie's max age expires it.
+ * Storing the token saves a session for every visitor who loads a page, signed in or not.
  *
  * @param {import('express').Request} req
  * @returns {string}

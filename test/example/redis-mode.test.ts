@@ -117,7 +117,10 @@ describe('example app with REDIS_URL', () => {
     const started = await visitor.postJson('/auth/phone/start', { phone: '+7 925 100-00-01' });
     expect(started.status).toBe(200);
     expect(await scanKeys(redis, `${keyPrefix}pending:{*}:pending`)).toHaveLength(1);
-    expect(await scanKeys(redis, `${keyPrefix}sess:*`)).toHaveLength(1);
+    const [anonymousSession] = await scanKeys(redis, `${keyPrefix}sess:*`);
+    if (anonymousSession === undefined) throw new Error('No session was stored in Redis');
+    // An anonymous session expires after an hour, a signed-in one after 7 days.
+    expect(await redis.ttl(anonymousSession)).toBeLessThanOrEqual(3600);
 
     const listed = (await (await fetch(`${app.url}/emulator/calls?msisdn=79251000001`)).json()) as {
       calls: { mask: string; codeLength: number }[];
@@ -133,6 +136,10 @@ describe('example app with REDIS_URL', () => {
 
     const me = await visitor.request('/me');
     expect(me.status).toBe(200);
+    const [signedInSession] = await scanKeys(redis, `${keyPrefix}sess:*`);
+    if (signedInSession === undefined) throw new Error('No signed-in session in Redis');
+    expect(signedInSession).not.toBe(anonymousSession);
+    expect(await redis.ttl(signedInSession)).toBeGreaterThan(6 * 24 * 3600);
     const user = (await me.json()) as { id: number; phone: string };
     expect(user.phone).toBe('+79251000001');
 
