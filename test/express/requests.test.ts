@@ -14,7 +14,12 @@ async function open(options: Parameters<typeof createTestApp>[0] = {}): Promise<
   return current;
 }
 
-describe.each([false, true])('request bodies (app parsers: %s)', (appBodyParsers) => {
+describe.each([
+  [5, false],
+  [5, true],
+  [4, false],
+  [4, true],
+] as const)('request bodies (Express %i, app parsers: %s)', (major, appBodyParsers) => {
   it.each([
     ['an array', '[1,2]', 'application/json'],
     ['a phone object', '{"phone":{"a":1}}', 'application/json'],
@@ -35,7 +40,7 @@ describe.each([false, true])('request bodies (app parsers: %s)', (appBodyParsers
     ['a huge body', `{"phone":"${'1'.repeat(10_000)}"}`, 'application/json'],
     ['a huge form', `phone=${'1'.repeat(10_000)}`, 'application/x-www-form-urlencoded'],
   ])('refuses %s with 4xx', async (_case, body, type) => {
-    const app = await open({ appBodyParsers });
+    const app = await open({ express: major, appBodyParsers });
     const agent = app.agent().post('/auth/phone/start').set('Accept', 'application/json');
     if (type) agent.set('Content-Type', type);
     const answer = await agent.send(body);
@@ -45,7 +50,7 @@ describe.each([false, true])('request bodies (app parsers: %s)', (appBodyParsers
   });
 
   it('accepts a urlencoded form', async () => {
-    const app = await open({ appBodyParsers });
+    const app = await open({ express: major, appBodyParsers });
     const answer = await app
       .agent()
       .post('/auth/phone/start')
@@ -57,7 +62,7 @@ describe.each([false, true])('request bodies (app parsers: %s)', (appBodyParsers
   });
 
   it('refuses a verify body without a code with 400', async () => {
-    const app = await open({ appBodyParsers });
+    const app = await open({ express: major, appBodyParsers });
     const agent = app.agent();
     await agent.post('/auth/phone/start').send({ phone: '79990000001' }).expect(200);
     const answer = await agent.post('/auth/phone/verify').set('Accept', 'application/json').send();
