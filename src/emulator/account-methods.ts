@@ -1,4 +1,4 @@
-import { defaultVerifyUrl } from './account-store.js';
+import { defaultVerifyUrl, MAX_ACCOUNTS } from './account-store.js';
 import { ApiError } from './api-error.js';
 import {
   checkAmount,
@@ -42,6 +42,12 @@ export function register(context: MethodContext, input: MethodInput): MethodResu
   const existing = context.accounts.findByDomain(domain);
   let credential;
   if (existing === undefined) {
+    if (context.accounts.accountCount() >= MAX_ACCOUNTS) {
+      throw new ApiError(
+        'TOO_MANY_ACCOUNTS_REGISTERED',
+        `The emulator keeps at most ${MAX_ACCOUNTS} accounts: wait until accounts never activated expire after 24 hours, or restart it`,
+      );
+    }
     const settings = { domain, adminEmail, adminPhone, verifyUrl, balanceNotifyLimit };
     credential = context.accounts.register(settings, now).credential;
   } else {

@@ -8,6 +8,12 @@ export const UNCONFIRMED_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /** Most nonces remembered at once; past it the oldest are forgotten first. */
 export const MAX_NONCES = 200_000;
 
+/**
+ * Maximum number of accounts kept at once, the development account included. `register` is unsigned, so
+ * without a cap any client could fill the memory with accounts during their 24 hours.
+ */
+export const MAX_ACCOUNTS = 1_000;
+
 /** How many payments `balance` lists. */
 const LAST_PAYMENTS = 5;
 
@@ -177,6 +183,10 @@ export class AccountStore {
         (at) => now - at <= UNCONFIRMED_LIFETIME_MS,
       );
     }
+  }
+
+  accountCount(): number {
+    return this.byDomain.size;
   }
 
   nonceCount(): number {

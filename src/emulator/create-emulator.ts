@@ -262,7 +262,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       return {
         calls: context.calls.size(),
         nonces: accounts.nonceCount(),
-        accounts: accounts.list().length,
+        accounts: accounts.accountCount(),
       };
     },
   };

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
+import { MAX_ACCOUNTS } from '../../src/emulator/account-store.js';
 import { createEmulator, type Emulator } from '../../src/emulator/index.js';
 import type { Logger } from '../../src/logger.js';
 import { freePort } from '../support/redis-server.js';
@@ -223,6 +224,36 @@ describe('emulator register', () => {
     const sixth = await register({ domain: site.domain, admin_email: 'admin@example.test' });
 
     expect(sixth.body).toMatchObject({ clazz: 'PROCESS', error: 'TOO_MANY_ACCOUNTS_REGISTERED' });
+  });
+
+  it('caps the number of accounts', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: MAX_ACCOUNTS }, (_, i) =>
+        register({ domain: `site-${i}.test`, admin_email: 'admin@example.test' }),
+      ),
+    );
+    const rejected = await register({ domain: 'one-more.test', admin_email: 'admin@example.test' });
+
+    // The development account is one of the MAX_ACCOUNTS.
+    expect(answers.filter((answer) => answer.body?.error === undefined)).toHaveLength(
+      MAX_ACCOUNTS - 1,
+    );
+    expect(rejected.body?.error).toBe('TOO_MANY_ACCOUNTS_REGISTERED');
+    expect(rejected.body?.reason).toContain(String(MAX_ACCOUNTS));
+    expect(emulator.stats().accounts).toBe(MAX_ACCOUNTS);
+  });
+
+  it('registers again once old accounts expire', async () => {
+    await Promise.all(
+      Array.from({ length: MAX_ACCOUNTS - 1 }, (_, i) =>
+        register({ domain: `site-${i}.test`, admin_email: 'admin@example.test' }),
+      ),
+    );
+    clock.advance(DAY_MS + 61_000);
+    const answer = await register({ domain: 'one-more.test', admin_email: 'admin@example.test' });
+
+    expect(answer.body?.error).toBeUndefined();
+    expect(emulator.stats().accounts).toBe(2);
   });
 
   it('forgets accounts never activated after a day', async () => {
