@@ -9,8 +9,8 @@ export const UNCONFIRMED_LIFETIME_MS = 24 * 60 * 60 * 1000;
 export const MAX_NONCES = 200_000;
 
 /**
- * Maximum number of accounts kept at once, the development account included. `register` is unsigned, so
- * without a cap any client could fill the memory with accounts during their 24 hours.
+ * Maximum number of accounts kept at once, the development account included. `register` is
+ * unsigned, so without a cap any client could fill the memory with accounts during their 24 hours.
  */
 export const MAX_ACCOUNTS = 1_000;
 
