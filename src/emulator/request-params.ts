@@ -152,7 +152,8 @@ function readMultipart(req: IncomingMessage): Promise<Array<[string, string]>> {
     try {
       parser = busboy({
         headers: req.headers,
-        limits: { fieldSize: MAX_BODY_BYTES, fields: 100, files: 0, parts: 100 },
+        // Files are not limited here: the file handler rejects the first one by its field name.
+        limits: { fieldSize: MAX_BODY_BYTES, fields: 100, parts: 100 },
       });
     } catch (error) {
       reject(new ApiError('INVALID_ARGS', `Invalid multipart body: ${(error as Error).message}`));

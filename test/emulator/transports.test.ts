@@ -157,14 +157,17 @@ describe('emulator transports', () => {
 
   it('rejects a multipart file part', async () => {
     const boundary = 'file-boundary';
-    const body = `--${boundary}\r\nContent-Disposition: form-data; name="msisdn"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\n79990000001\r\n--${boundary}--\r\n`;
-    const response = await fetch(`${apiUrl}call`, {
+    const field = `--${boundary}\r\nContent-Disposition: form-data; name="call-api-id"\r\n\r\n${emulator.account.callApiId}\r\n`;
+    const file = `--${boundary}\r\nContent-Disposition: form-data; name="extra"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\n79990000001\r\n--${boundary}--\r\n`;
+    const response = await fetch(`${apiUrl}status`, {
       method: 'POST',
       headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
-      body,
+      body: field + file,
     });
+    const answer = await readAnswer(response);
 
-    expect((await readAnswer(response)).body?.error).toBe('INVALID_ARGS');
+    expect(answer.body?.error).toBe('INVALID_ARGS');
+    expect(answer.body?.reason).toBe('Multipart part extra is a file: send parameters as fields');
   });
 
   it('rejects a multipart body without a boundary', async () => {
