@@ -119,8 +119,10 @@ async function respondToFaults(
   } catch (error) {
     const message =
       error instanceof ApiError || error instanceof Error ? error.message : String(error);
+    // EmulatorOptionError messages end in a period, and this sentence adds its own.
+    const reason = message.replace(/\.$/, '');
     sendJson(res, 400, {
-      error: `Invalid fault request: ${message}. Send JSON {"method":"call","fault":{"httpStatus":503}}, or {"fault":null} to clear all`,
+      error: `Invalid fault request: ${reason}. Send JSON {"method":"call","fault":{"httpStatus":503}}, or {"fault":null} to clear all`,
     });
   }
 }

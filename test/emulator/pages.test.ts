@@ -228,6 +228,11 @@ describe('emulator faults', () => {
     });
 
     expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toBe(
+      'Invalid fault request: Invalid emulator option fault.httpStatus: 200. ' +
+        'Fix: pass an HTTP status from 400 to 599. ' +
+        'Send JSON {"method":"call","fault":{"httpStatus":503}}, or {"fault":null} to clear all',
+    );
     expect(() => emulator.setFault('call', { latencyMs: -1 })).toThrow(/latencyMs/);
     expect(() => emulator.setFault('nope' as 'call', { httpStatus: 500 })).toThrow(/method/);
   });
