@@ -60,17 +60,18 @@ export async function handleStart(
 
     const sessionKey = sessionReq.sessionID;
     await ctx.limits.take({ phone, ip: ipLimitKey(clientIp(req)), sessionKey });
-    const previous = await ctx.core.store.get(sessionKey);
     const call = await placeCall(ctx, phone, clientIp(req));
-    const pending = await storePending(ctx, sessionKey, phone, call);
+    const { pending, replaced } = await storePending(ctx, sessionKey, phone, call);
     await ctx.limits.holdRepeat(phone, call.repeatTimeout).catch((error: unknown) => {
       ctx.core.logger.warn(
         { callId: call.callId, phone: maskPhone(phone ?? ''), error: describeError(error) },
         'loginbycall: could not record the repeat timeout; the service still enforces it',
       );
     });
-    if (previous && previous.callId !== pending.callId && mayStillRing(previous)) {
-      void hangUpInBackground(ctx.core, previous, 'replaced');
+    // The record that put() replaced, not one read before the call: a parallel start in this
+    // session may have stored its call in between, and that call must stop ringing too.
+    if (replaced && replaced.callId !== pending.callId && mayStillRing(replaced)) {
+      void hangUpInBackground(ctx.core, replaced, 'replaced');
     }
 
     await markSession(ctx, sessionReq, pending);
@@ -167,7 +168,7 @@ async function storePending(
   sessionKey: string,
   phone: string,
   call: PlacedCall,
-): Promise<PendingCall> {
+): Promise<{ pending: PendingCall; replaced: PendingCall | null }> {
   const now = ctx.core.clock.now();
   const digits = call.mask.slice(-call.codeLength);
   const pending: PendingCall = {
@@ -182,13 +183,13 @@ async function storePending(
     repeatAt: now + Math.max(0, call.repeatTimeout) * 1000,
   };
   try {
-    await ctx.core.store.put(sessionKey, pending);
+    const replaced = await ctx.core.store.put(sessionKey, pending);
+    return { pending, replaced };
   } catch (error) {
     // The code could never be checked, so the phone must stop ringing.
     await hangUpInBackground(ctx.core, pending, 'cancelled');
     throw error;
   }
-  return pending;
 }
 
 function startResult(ctx: RouterContext, pending: PendingCall): StartResult {

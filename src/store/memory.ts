@@ -115,18 +115,20 @@ export class MemoryPendingStore implements PendingStore {
     return entry ? { ...entry.pending } : null;
   }
 
-  async put(sessionKey: string, pending: PendingCall): Promise<void> {
+  async put(sessionKey: string, pending: PendingCall): Promise<PendingCall | null> {
     this.assertOpen();
     validateSessionKey(sessionKey);
     validatePendingCall(pending);
 
+    const replaced = this.liveEntry(sessionKey)?.pending ?? null;
     // Deleting first moves a replaced record to the end of the insertion order used for eviction.
     this.entries.delete(sessionKey);
     const removeAt = pending.expiresAt + this.graceMs;
-    if (removeAt <= this.clock.now()) return;
+    if (removeAt <= this.clock.now()) return replaced;
 
     this.entries.set(sessionKey, { pending: { ...pending }, removeAt });
     this.evictOverflow();
+    return replaced;
   }
 
   async takeAttempt(sessionKey: string, now: number): Promise<AttemptResult> {

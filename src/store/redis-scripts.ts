@@ -11,17 +11,18 @@ function defineScript(lua: string): RedisScript {
 }
 
 /**
- * Replaces the record. KEYS[1] = pending key, ARGV[1] = TTL in ms, ARGV[2..] = field/value
- * pairs. A TTL <= 0 means the record is already past its grace period, so only the old one is
- * deleted.
+ * Replaces the record and returns the fields of the one it replaced (empty when there was
+ * none). KEYS[1] = pending key, ARGV[1] = TTL in ms, ARGV[2..] = field/value pairs. A TTL <= 0
+ * means the record is already past its grace period, so only the old one is deleted.
  */
 export const PUT_SCRIPT = defineScript(`
+local replaced = redis.call('HGETALL', KEYS[1])
 redis.call('DEL', KEYS[1])
 local ttl = tonumber(ARGV[1])
-if ttl <= 0 then return 0 end
+if ttl <= 0 then return replaced end
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))
 redis.call('PEXPIRE', KEYS[1], ttl)
-return 1
+return replaced
 `);
 
 /**

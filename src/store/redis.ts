@@ -109,13 +109,22 @@ export class RedisPendingStore implements PendingStore {
     return decodePendingCall(key, fields);
   }
 
-  async put(sessionKey: string, pending: PendingCall): Promise<void> {
+  async put(sessionKey: string, pending: PendingCall): Promise<PendingCall | null> {
     const key = this.openKey(sessionKey);
     validatePendingCall(pending);
 
     const ttlMs = pending.expiresAt + this.graceMs - this.clock.now();
     const args = [Math.ceil(ttlMs), ...encodePendingCall(pending)];
-    await this.guard.run('put', () => runScript(this.client, PUT_SCRIPT, key, args));
+    const replaced = await this.guard.run('put', () =>
+      runScript(this.client, PUT_SCRIPT, key, args),
+    );
+    try {
+      return decodePendingCall(key, pairsToObject(replaced));
+    } catch (error) {
+      // The new record is written already; a damaged old one only means there is nothing to hang up.
+      if (error instanceof StoreDataError) return null;
+      throw error;
+    }
   }
 
   async takeAttempt(sessionKey: string, now: number): Promise<AttemptResult> {

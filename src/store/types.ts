@@ -62,8 +62,12 @@ export interface PendingStore {
   /** Reads the pending call of a session, or null. Does not consume an attempt. */
   get(sessionKey: string): Promise<PendingCall | null>;
 
-  /** Stores a pending call, replacing any earlier one, until `expiresAt` (plus a grace period). */
-  put(sessionKey: string, pending: PendingCall): Promise<void>;
+  /**
+   * Stores a pending call, replacing any earlier one, until `expiresAt` (plus a grace period).
+   * Returns the record it replaced, or null, read in the same atomic step as the write, so that
+   * of two parallel puts each learns about the call the other one replaced.
+   */
+  put(sessionKey: string, pending: PendingCall): Promise<PendingCall | null>;
 
   /**
    * Atomically consumes one attempt. Returns the record as it was before the attempt with

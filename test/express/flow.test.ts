@@ -310,7 +310,7 @@ describe('start limits', () => {
 
   it('hangs up a call whose record cannot be stored', async () => {
     class FailingPutStore extends MemoryPendingStore {
-      override async put(): Promise<void> {
+      override async put(): Promise<null> {
         throw new StoreUnavailableError('put failed on purpose');
       }
     }

@@ -97,6 +97,30 @@ export function describePendingStoreContract(
       expect(await store.get('s1')).toEqual(replacement);
     });
 
+    it('put returns the record it replaced', async () => {
+      const first = samplePending(clock.now(), { callId: 'first', lastStatus: 'dialing' });
+
+      expect(await store.put('s1', first)).toBeNull();
+      const replaced = await store.put('s1', samplePending(clock.now(), { callId: 'second' }));
+
+      expect(replaced).toEqual(first);
+    });
+
+    it('parallel puts each return a different replaced record', async () => {
+      await store.put('s1', samplePending(clock.now(), { callId: 'call-0' }));
+      const callIds = ['call-1', 'call-2', 'call-3', 'call-4'];
+
+      const replaced = await Promise.all(
+        callIds.map((callId) => store.put('s1', samplePending(clock.now(), { callId }))),
+      );
+
+      const stored = (await store.get('s1'))?.callId;
+      const replacedIds = replaced.map((record) => record?.callId).sort();
+      const everyId = ['call-0', ...callIds];
+      // Every call but the stored one was replaced exactly once, so each can be hung up.
+      expect(replacedIds).toEqual(everyId.filter((id) => id !== stored).sort());
+    });
+
     it('get returns a copy', async () => {
       await store.put('s1', samplePending(clock.now()));
 
