@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { constants, readFileSync } from 'node:fs';
+import { access, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LoginByCallClient } from '../api/client.js';
 import { decodePay } from '../api/decode.js';
@@ -30,7 +30,8 @@ export interface CliIo {
 
 /**
  * Runs the `loginbycall` command line and resolves with the exit code: 0 on success, 1 when
- * the service returns an error or cannot be reached, 2 on bad usage.
+ * the service returns an error or cannot be reached or the payment page cannot be written, 2 on
+ * bad usage.
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
@@ -101,14 +102,16 @@ async function runApiCommand(
 
   const options = clientOptions(values, io.env, command.needsAccount);
   const params = command.params(values);
+  // pay opens a payment at the service, so an --out path that cannot be written fails first.
+  const payPagePath = command.method === 'pay' ? await checkedPayPagePath(values) : undefined;
   const client = new LoginByCallClient(options);
 
   try {
     const body = await client.request(command.method, params);
     if (values['json'] === true) io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
 
-    if (command.method === 'pay') {
-      await writePaymentPage(body, values, io);
+    if (payPagePath !== undefined) {
+      return await writePaymentPage(body, payPagePath, values, io);
     } else if (values['json'] !== true && command.format !== undefined) {
       io.stdout.write(`${command.format(body, values)}\n`);
     }
@@ -181,16 +184,37 @@ function clientOptions(
   };
 }
 
+/** Resolves the path of the payment page and checks that its folder exists and is writable. */
+async function checkedPayPagePath(values: FlagValues): Promise<string> {
+  const out = stringFlag(values, 'out');
+  const path = resolve(out ?? join(tmpdir(), `loginbycall-pay-${randomUUID()}.html`));
+  try {
+    await access(dirname(path), constants.W_OK);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(
+      `invalid --out ${JSON.stringify(out ?? path)}: cannot write to the folder ${dirname(path)} (${reason}): pass a file path in a folder that exists and you can write to`,
+    );
+  }
+  return path;
+}
+
 async function writePaymentPage(
   body: Record<string, unknown>,
+  path: string,
   values: FlagValues,
   io: CliIo,
-): Promise<void> {
+): Promise<number> {
   const page = renderPaymentPage(decodePay(body));
-  const path = resolve(
-    stringFlag(values, 'out') ?? join(tmpdir(), `loginbycall-pay-${randomUUID()}.html`),
-  );
-  await writeFile(path, page, { mode: 0o600 });
+  try {
+    await writeFile(path, page, { mode: 0o600 });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    io.stderr.write(
+      `loginbycall pay: failed to write the payment page to ${path} (${reason}): pass --out with the path of a new file\n`,
+    );
+    return 1;
+  }
 
   const amount = integerFlag(values, 'amount', { min: 1, required: true });
   // With --json, stdout carries only the JSON, so the path goes to stderr.
@@ -198,6 +222,7 @@ async function writePaymentPage(
   target.write(`payment form for ${formatCredits(amount)} written to ${path}\n`);
   if (values['json'] !== true)
     target.write('Open it in a browser to continue to the payment page.\n');
+  return 0;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

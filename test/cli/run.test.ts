@@ -354,6 +354,27 @@ describe('loginbycall subcommands', () => {
     expect(server.requests[0]?.params).toMatchObject({ amount: '50000', locale: 'en' });
   });
 
+  it('checks the --out folder before paying', async () => {
+    const out = join(tempDir, 'missing', 'pay.html');
+
+    const run = await cli(['pay', '--amount', '50000', '--out', out]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`invalid --out "${out}"`);
+    expect(run.stderr).toContain('pass a file path in a folder that exists and you can write to');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('exits 1 when the pay form cannot be written', async () => {
+    reply({ json: { html: '<form><button class="lbc-payment-button">Pay</button></form>' } });
+
+    const run = await cli(['pay', '--amount', '50000', '--out', tempDir]);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`failed to write the payment page to ${tempDir} (EISDIR)`);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('writes the pay form to a temp file with --json', async () => {
     reply({ json: { html: '<form><button class="lbc-payment-button">Pay</button></form>' } });
 
