@@ -146,13 +146,16 @@ function parseApiUrl(apiUrl: unknown): { origin: string; basePath: string } {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new LoginByCallOptionError(
       'apiUrl',
-      `apiUrl ${JSON.stringify(apiUrl)} uses ${url.protocol}: ${fix}`,
+      `apiUrl ${JSON.stringify(apiUrl)} uses ${url.protocol.slice(0, -1)}, not http or https: ${fix}`,
     );
   }
   if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    // The credentials may be secret, so the message shows the URL without them.
+    url.username = '';
+    url.password = '';
     throw new LoginByCallOptionError(
       'apiUrl',
-      `apiUrl ${JSON.stringify(apiUrl)} must not contain a query, a fragment or credentials: ${fix}`,
+      `apiUrl ${JSON.stringify(url.href)} must not contain a query, a fragment or credentials: ${fix}`,
     );
   }
 

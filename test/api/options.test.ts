@@ -71,6 +71,21 @@ describe('client options', () => {
     );
   });
 
+  it('names the scheme of a non-http apiUrl', () => {
+    expect(optionError({ apiUrl: 'ftp://x' }).message).toBe(
+      'apiUrl "ftp://x" uses ftp, not http or https: pass an http(s) URL such as ' +
+        'https://internal.loginbycall.net/callapi/v2.0/ or http://127.0.0.1:8808',
+    );
+  });
+
+  it('keeps apiUrl credentials out of the message', () => {
+    const error = optionError({ apiUrl: 'http://user:s3cret@127.0.0.1:8808/' });
+
+    expect(error.option).toBe('apiUrl');
+    expect(error.message).not.toContain('s3cret');
+    expect(error.message).toContain('must not contain a query, a fragment or credentials');
+  });
+
   it('rejects an unknown option', () => {
     const error = optionError({ timeout: 1000 });
 
