@@ -32,8 +32,8 @@ const STATUS_INTERVAL_MS = 1000;
 
 /**
  * Reads the flow state of the session and refreshes the call status from the service, at most
- * once per second per call and never after a final status. A failed status request is logged
- * and the last known status is returned.
+ * once per second per call in this process and never after a final status. A failed status
+ * request is logged and the last known status is returned.
  */
 export async function readFlowState(
   ctx: RouterContext,
@@ -81,11 +81,22 @@ async function describePending(
   };
 }
 
+type StatusResult = CallStatusName | 'unknown' | null;
+
+/** A status request of this process: when it was sent (clock ms) and its result. */
+interface StatusCheck {
+  sentAt: number;
+  result: Promise<StatusResult>;
+}
+
+/** Status requests of each router sent within the last STATUS_INTERVAL_MS, by call id. */
+const statusChecksOfRouter = new WeakMap<RouterContext, Map<string, StatusCheck>>();
+
 async function refreshStatus(
   ctx: RouterContext,
   sessionKey: string,
   pending: PendingCall,
-): Promise<CallStatusName | 'unknown' | null> {
+): Promise<StatusResult> {
   const last = pending.lastStatus;
   const now = ctx.core.clock.now();
   const final = last !== undefined && !isCallActive(last);
@@ -93,6 +104,41 @@ async function refreshStatus(
     pending.statusCheckedAt !== undefined && now - pending.statusCheckedAt < STATUS_INTERVAL_MS;
   if (final || recent) return last ?? null;
 
+  // Parallel requests all read the record before the first status is saved, so they share the
+  // request in flight instead of each asking the service.
+  // NOTE: this holds within one process. App instances sharing a store may each ask once in the
+  // same second, because the stored statusCheckedAt is written only after the service replied.
+  const checks = recentStatusChecks(ctx, now);
+  const running = checks.get(pending.callId);
+  if (running) return running.result;
+  const result = askStatus(ctx, sessionKey, pending, now);
+  checks.set(pending.callId, { sentAt: now, result });
+  return result;
+}
+
+/** Returns the router's recent status requests after dropping those older than the interval. */
+function recentStatusChecks(ctx: RouterContext, now: number): Map<string, StatusCheck> {
+  let checks = statusChecksOfRouter.get(ctx);
+  if (!checks) {
+    checks = new Map();
+    statusChecksOfRouter.set(ctx, checks);
+  }
+  // Entries are added in the order they were sent, so the old ones are at the front.
+  for (const [callId, check] of checks) {
+    if (now - check.sentAt < STATUS_INTERVAL_MS) break;
+    checks.delete(callId);
+  }
+  return checks;
+}
+
+/** Requests the status from the service and saves it. A failure is logged and returns the last one. */
+async function askStatus(
+  ctx: RouterContext,
+  sessionKey: string,
+  pending: PendingCall,
+  now: number,
+): Promise<StatusResult> {
+  const last = pending.lastStatus;
   try {
     const { status } = await ctx.core.client.callStatus(pending.callId);
     ctx.core.emit({
