@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { MethodName } from '../protocol/index.js';
 import type { EncodedRequest } from './encode.js';
 import { LoginByCallTransportError } from './errors.js';
@@ -13,6 +13,12 @@ export interface HttpResponse {
 /** How long an idle keep-alive connection stays open, in milliseconds. */
 const KEEP_ALIVE_TIMEOUT_MS = 10_000;
 
+/**
+ * Maximum size of a response body that the client reads, in bytes. API responses are small JSON
+ * objects, so a larger body does not come from the API, and reading it would only use up memory.
+ */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
 /** Maximum open sockets per client; further requests queue until one is free. */
 const MAX_CONNECTIONS = 32;
 
@@ -23,8 +29,9 @@ export function createHttpAgent(): Agent {
 
 /**
  * Sends one request and reads the whole body within `timeoutMs`. Throws
- * {@link LoginByCallTransportError} with `ERR_LOGINBYCALL_TIMEOUT` when the limit passes and
- * `ERR_LOGINBYCALL_NETWORK` when the connection fails.
+ * {@link LoginByCallTransportError} with `ERR_LOGINBYCALL_TIMEOUT` when the limit passes,
+ * `ERR_LOGINBYCALL_NETWORK` when the connection fails and `ERR_LOGINBYCALL_INVALID_JSON` for a
+ * body over MAX_RESPONSE_BYTES.
  */
 export async function sendHttp(
   agent: Agent,
@@ -45,13 +52,20 @@ export async function sendHttp(
       body: request.body ?? null,
       signal: controller.signal,
     });
-    const body = await response.body.text();
-    return {
-      status: response.statusCode,
-      body,
-      requestId: headerValue(response.headers['x-request-id']),
-    };
+    const requestId = headerValue(response.headers['x-request-id']);
+    const body = await readLimited(response.body);
+    if (body === undefined) {
+      throw new LoginByCallTransportError({
+        code: 'ERR_LOGINBYCALL_INVALID_JSON',
+        method,
+        status: response.statusCode,
+        requestId,
+        message: `${method} returned a body larger than ${MAX_RESPONSE_BYTES} bytes, which is no API response: check apiUrl`,
+      });
+    }
+    return { status: response.statusCode, body, requestId };
   } catch (error) {
+    if (error instanceof LoginByCallTransportError) throw error;
     if (controller.signal.aborted) {
       throw new LoginByCallTransportError({
         code: 'ERR_LOGINBYCALL_TIMEOUT',
@@ -69,6 +83,21 @@ export async function sendHttp(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Reads the body as UTF-8, or stops and returns undefined past MAX_RESPONSE_BYTES. */
+async function readLimited(body: Dispatcher.ResponseData['body']): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_RESPONSE_BYTES) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -43,20 +43,37 @@ export function parseResponse(method: MethodName, response: HttpResponse): Recor
   }
 
   const object = body as Record<string, unknown>;
-  if (object['error'] !== undefined && object['error'] !== null)
-    throw toServiceError(method, object, requestId);
-  return object;
+  const code = object['error'];
+  if (code === undefined || code === null) return object;
+  if (typeof code !== 'string' || code === '') {
+    // A code that is not a non-empty string would make a useless `code` on LoginByCallError.
+    throw new LoginByCallTransportError({
+      code: 'ERR_LOGINBYCALL_INVALID_JSON',
+      method,
+      status,
+      requestId,
+      message: `${method} returned an error field that is not a non-empty string (${describeType(code)})`,
+    });
+  }
+  throw toServiceError(method, code, object, requestId);
+}
+
+function describeType(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === '') return 'an empty string';
+  return `a ${typeof value}`;
 }
 
 function toServiceError(
   method: MethodName,
+  code: string,
   body: Record<string, unknown>,
   requestId: string | undefined,
 ): LoginByCallError {
   const additional = body['additional'];
   return new LoginByCallError({
     method,
-    code: String(body['error']),
+    code,
     clazz: optionalString(body['clazz']),
     reason: optionalString(body['reason']),
     additional:

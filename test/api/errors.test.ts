@@ -6,6 +6,7 @@ import {
   LoginByCallTransportError,
   type LoginByCallClientOptions,
 } from '../../src/index.js';
+import { MAX_RESPONSE_BYTES } from '../../src/api/http.js';
 import { freePort } from '../support/redis-server.js';
 import { receivedSignature, startWireServer, type Reply, type WireServer } from './wire-server.js';
 
@@ -174,6 +175,29 @@ describe('transport errors', () => {
     expect(error).toMatchObject({ code: 'ERR_LOGINBYCALL_INVALID_JSON' });
     expect(error.message).toContain('repeat_timeout');
   });
+
+  it('reports an oversized body', async () => {
+    reply({ text: `{"activated":1,"pad":"${'x'.repeat(MAX_RESPONSE_BYTES)}"}` });
+
+    const error = await failure(makeClient().status());
+
+    expect(error).toBeInstanceOf(LoginByCallTransportError);
+    expect(error).toMatchObject({ code: 'ERR_LOGINBYCALL_INVALID_JSON', method: 'status' });
+    expect(error.message).toContain(`larger than ${MAX_RESPONSE_BYTES} bytes`);
+  });
+
+  it.each([{ value: {} }, { value: 0 }, { value: '' }, { value: ['CALL_NOT_FOUND'] }])(
+    'reports an error field of $value',
+    async ({ value }) => {
+      reply({ json: { error: value } });
+
+      const error = await failure(makeClient().status());
+
+      expect(error).toBeInstanceOf(LoginByCallTransportError);
+      expect(error).toMatchObject({ code: 'ERR_LOGINBYCALL_INVALID_JSON', method: 'status' });
+      expect(error.message).toContain('error field');
+    },
+  );
 
   it('reports a refused connection', async () => {
     const port = await freePort();
