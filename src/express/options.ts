@@ -197,9 +197,10 @@ function resolveAllowedCountries(value: unknown): ReadonlySet<CountryCode> | und
 }
 
 function resolveLimits(value: unknown): ResolvedRouterOptions['limits'] {
-  const input = value === undefined ? {} : assertObject(value, 'loginByCall() option "limits"');
+  const owner = 'loginByCall() option "limits"';
+  const input = value === undefined ? {} : assertObject(value, owner, 'limits');
   const keys = Object.keys(DEFAULT_LIMITS);
-  assertKnownKeys(input, keys, 'loginByCall() option "limits"');
+  assertKnownKeys(input, keys, owner, 'limits');
   return {
     perPhone: resolveWindow(input['perPhone'], 'perPhone', DEFAULT_LIMITS.perPhone),
     perIp: resolveWindow(input['perIp'], 'perIp', DEFAULT_LIMITS.perIp),
@@ -226,8 +227,9 @@ function resolveWindow(
   if (value === undefined) return fallback;
   if (value === false) return false;
   const option = `limits.${name}`;
-  const input = assertObject(value, `loginByCall() option "${option}"`);
-  assertKnownKeys(input, ['points', 'durationSeconds'], `loginByCall() option "${option}"`);
+  const owner = `loginByCall() option "${option}"`;
+  const input = assertObject(value, owner, option);
+  assertKnownKeys(input, ['points', 'durationSeconds'], owner, option);
   if (input['points'] === undefined || input['durationSeconds'] === undefined) {
     throw new LoginByCallOptionError(
       option,
@@ -248,14 +250,29 @@ function resolveWindow(
 
 function resolveRedirects(value: unknown): LoginByCallRedirects {
   if (value === undefined) return {};
-  const input = assertObject(value, 'loginByCall() option "redirects"');
+  const owner = 'loginByCall() option "redirects"';
+  const input = assertObject(value, owner, 'redirects');
   const keys = ['code', 'success', 'failure', 'start'];
-  assertKnownKeys(input, keys, 'loginByCall() option "redirects"');
+  assertKnownKeys(input, keys, owner, 'redirects');
   const redirects: LoginByCallRedirects = {};
   for (const key of keys) {
-    // Only local paths: a redirect target must never send the user to another site.
-    const target = optionalString(input[key], `redirects.${key}`, /^\/(?![/\\])/);
-    if (target !== undefined) redirects[key as keyof LoginByCallRedirects] = target as string;
+    const target = input[key];
+    if (target === undefined) continue;
+    if (typeof target !== 'string' || !LOCAL_PATH.test(target)) {
+      throw new LoginByCallOptionError(
+        `redirects.${key}`,
+        `Option "redirects.${key}" is ${describe(target)}: pass a local path that starts with a single "/" and has no control characters, such as '/profile', or leave it out.`,
+      );
+    }
+    redirects[key as keyof LoginByCallRedirects] = target;
   }
   return redirects;
 }
+
+/**
+ * A path on this site: one leading slash, not followed by a slash or backslash, and no control
+ * characters. Browsers remove tabs and line breaks from URLs, so `/\t/host` would become the
+ * other-site address `//host`.
+ */
+// eslint-disable-next-line no-control-regex
+const LOCAL_PATH = /^\/(?![/\\])[^\u0000-\u001f\u007f]*$/;

@@ -2,26 +2,35 @@ import { LoginByCallOptionError } from '../api/errors.js';
 
 /** Option checks shared by the strategy and the router. Each error names the option and the fix. */
 
-export function assertObject(value: unknown, owner: string): Record<string, unknown> {
+/** Requires a plain object. `option` names a nested option such as `limits`; omit it at the top. */
+export function assertObject(
+  value: unknown,
+  owner: string,
+  option = 'options',
+): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new LoginByCallOptionError(
-      'options',
+      option,
       `${owner}: options must be an object, got ${describe(value)}.`,
     );
   }
   return value as Record<string, unknown>;
 }
 
-/** Rejects keys outside `known`, so a misspelt option fails instead of being ignored. */
+/**
+ * Rejects keys outside `known`, so a misspelt option fails instead of being ignored. `parent`
+ * names the enclosing option, so that the error's `option` is the full path (`limits.perDay`).
+ */
 export function assertKnownKeys(
   input: Record<string, unknown>,
   known: readonly string[],
   owner: string,
+  parent?: string,
 ): void {
   for (const key of Object.keys(input)) {
     if (!known.includes(key)) {
       throw new LoginByCallOptionError(
-        key,
+        parent === undefined ? key : `${parent}.${key}`,
         `${owner}: unknown option "${key}". Known options: ${known.join(', ')}.`,
       );
     }
