@@ -25,6 +25,8 @@ Options:
   --balance CREDITS      starting balance in credits, 10,000 credits = 1 USD (default 1000000)
   --queue-seconds S      seconds a call stays queued before the phone rings (default 1)
   --ring-seconds S       seconds a phone rings before the call ends unanswered (default 30)
+  --verify-interval S    seconds between checks of the verify_url of accounts not yet
+                         activated, 0 for none (default 600)
   --allow-unsigned       accept requests of the development account without a signature
   --help                 print this help
 `;
@@ -119,6 +121,7 @@ function parseCommandLine(
       balance: { type: 'string' },
       'queue-seconds': { type: 'string' },
       'ring-seconds': { type: 'string' },
+      'verify-interval': { type: 'string' },
       'allow-unsigned': { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -139,6 +142,7 @@ function parseCommandLine(
     ['balance', 'balance'],
     ['queue-seconds', 'queueSeconds'],
     ['ring-seconds', 'ringSeconds'],
+    ['verify-interval', 'verifyIntervalSeconds'],
   ];
   for (const [flag, option] of numeric) {
     const text = values[flag];

@@ -1,3 +1,6 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { EMULATOR_USAGE, runEmulatorCommand } from '../../src/cli/emulator-command.js';
 import { sendWire, callSigned } from './wire.js';
@@ -92,6 +95,35 @@ describe('loginbycall emulator command', () => {
     expect(await exit).toBe(0);
   });
 
+  it('sets the domain check interval', async () => {
+    const site = createServer((req, res) => {
+      res.writeHead(404).end();
+    });
+    site.listen(0, '127.0.0.1');
+    await once(site, 'listening');
+    const { port } = site.address() as AddressInfo;
+    const checked = once(site, 'request') as Promise<[IncomingMessage]>;
+    const stdout = output();
+    const stop = new AbortController();
+    const exit = runEmulatorCommand(
+      ['--port', '0', '--verify-interval', '0.2'],
+      {},
+      { stdout: stdout.stream, signal: stop.signal },
+    );
+    const apiUrl = await stdout.printed;
+
+    const answer = await sendWire(apiUrl, 'register', {
+      domain: `127.0.0.1:${port}`,
+      admin_email: 'admin@example.test',
+    });
+    const [request] = await checked;
+
+    expect(request.url).toBe(`/lbc-${String(answer.body?.call_api_id)}.html`);
+    stop.abort();
+    expect(await exit).toBe(0);
+    site.close();
+  });
+
   it('prints help', async () => {
     const stdout = output();
     expect(await runEmulatorCommand(['--help'], {}, { stdout: stdout.stream })).toBe(0);
@@ -106,6 +138,7 @@ describe('loginbycall emulator command', () => {
       ['--bogus'],
       ['extra'],
       ['--ring-seconds', ''],
+      ['--verify-interval', '-1'],
     ]) {
       const stderr = output();
       const code = await runEmulatorCommand(
