@@ -3,6 +3,7 @@
 // only and is stopped at the end, also after an error or Ctrl-C.
 //   --quick    one round of 2 s per scenario and app instead of five of 4 s, and the memory
 //              check after 1,000 flows instead of 50,000
+//   --connections N  connections per load instead of 16 (quick) or 32 (full)
 //   --profile  starts both apps and the emulator with --cpu-prof; the profiles go to
 //              bench/results/profiles
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ import {
   startPrivateRedis,
   waitForEmptyDatabase,
 } from './lib/redis.js';
-import { sampleRss, summariseRss } from './lib/rss.js';
+import { readCpuMs, sampleRss, summariseRss } from './lib/process-stats.js';
 import { createPhoneRange } from './lib/load.js';
 import {
   callScenario,
@@ -56,6 +57,15 @@ const settings = quick
       memoryFlows: 50_000,
     };
 
+const connectionsFlag = process.argv.indexOf('--connections');
+if (connectionsFlag !== -1) {
+  const connections = Number(process.argv[connectionsFlag + 1]);
+  if (!Number.isInteger(connections) || connections < 1 || connections > 1024) {
+    throw new Error(`Invalid --connections ${process.argv[connectionsFlag + 1]}: pass 1 to 1024`);
+  }
+  settings.connections = connections;
+}
+
 /**
  * How each scenario is counted: which summary field is the number of completed units (requests,
  * or sign-ins for whole flows), and which fields hold its p50 and p99 latency.
@@ -76,13 +86,17 @@ function median(values) {
  * Combines the rounds of one scenario on one target: throughput over the summed time, the
  * median of the rounds' p50 and p99, summed failures, and Redis commands per counted unit.
  */
-function combineRounds(scenario, rounds, commandCalls) {
+function combineRounds(scenario, rounds, commandCalls, cpuMs = {}) {
   const fields = SCENARIOS[scenario];
   const count = rounds.reduce((sum, round) => sum + round[fields.count], 0);
   const seconds = rounds.reduce((sum, round) => sum + round.seconds, 0);
   const redisCommandsPerUnit = {};
   for (const [command, calls] of Object.entries(commandCalls)) {
     redisCommandsPerUnit[command] = Math.round((calls / Math.max(1, count)) * 100) / 100;
+  }
+  const cpuMsPerUnit = {};
+  for (const [process, ms] of Object.entries(cpuMs)) {
+    cpuMsPerUnit[process] = Math.round((ms / Math.max(1, count)) * 1000) / 1000;
   }
   return {
     perSecond: Math.round(count / seconds),
@@ -94,6 +108,7 @@ function combineRounds(scenario, rounds, commandCalls) {
     ),
     count,
     redisCommandsPerUnit,
+    cpuMsPerUnit,
     rounds,
   };
 }
@@ -112,7 +127,7 @@ async function collectCommands(redis, totals) {
  * Runs every scenario on both apps in `settings.rounds` rounds. The order of the apps flips
  * every round, so background load on the machine falls on both alike.
  */
-async function benchmarkApps({ redis, apps, phones }) {
+async function benchmarkApps({ redis, emulator, apps, phones }) {
   const { seconds, warmupSeconds, connections, rounds } = settings;
   const names = Object.keys(apps);
   const results = Object.fromEntries(names.map((name) => [name, {}]));
@@ -137,17 +152,32 @@ async function benchmarkApps({ redis, apps, phones }) {
 
     const measured = Object.fromEntries(names.map((name) => [name, []]));
     const commands = Object.fromEntries(names.map((name) => [name, {}]));
+    const cpuMs = Object.fromEntries(
+      names.map((name) => [name, { app: 0, redis: 0, emulator: 0 }]),
+    );
     for (let round = 0; round < rounds; round += 1) {
       flip += 1;
       for (const name of flip % 2 === 0 ? names : [...names].reverse()) {
         process.stderr.write(`  ${scenario} on ${name}, round ${round + 1} of ${rounds}\n`);
+        const pids = { app: apps[name].child.pid, redis: redis.pid, emulator: emulator.child.pid };
         await resetCommandStats(redis.admin);
+        const cpuBefore = Object.fromEntries(
+          Object.entries(pids).map(([process, pid]) => [process, readCpuMs(pid)]),
+        );
         measured[name].push(await load(name, seconds));
+        for (const [process, pid] of Object.entries(pids)) {
+          cpuMs[name][process] += readCpuMs(pid) - cpuBefore[process];
+        }
         await collectCommands(redis, commands[name]);
       }
     }
     for (const name of names) {
-      results[name][scenario] = combineRounds(scenario, measured[name], commands[name]);
+      results[name][scenario] = combineRounds(
+        scenario,
+        measured[name],
+        commands[name],
+        cpuMs[name],
+      );
     }
   }
   return results;
@@ -258,7 +288,7 @@ async function main() {
   };
   const phones = createPhoneRange();
 
-  const appResults = await benchmarkApps({ redis, apps, phones });
+  const appResults = await benchmarkApps({ redis, emulator, apps, phones });
   const callResults = await benchmarkEmulator({ emulator, account, phones });
   const memory = await checkMemory({ redis, app: apps.package, emulator, phones });
 

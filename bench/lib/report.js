@@ -31,6 +31,16 @@ export function printReport({ machine, apps, call, memory }) {
   }
   printTable(['app', 'scenario', 'commands'], commandRows);
 
+  console.log('\nCPU ms per request (verify: per sign-in), by process');
+  const cpuRows = [];
+  for (const [name, result] of Object.entries(apps)) {
+    for (const scenario of ['start', 'verify', 'status']) {
+      const { app, redis, emulator } = result[scenario].cpuMsPerUnit;
+      cpuRows.push([name, scenario, app, redis, emulator]);
+    }
+  }
+  printTable(['app', 'scenario', 'app', 'redis', 'emulator'], cpuRows);
+
   console.log('\nSigned `call` (requests/s; latency in ms)');
   printTable(
     ['server', 'per s', 'p50', 'p99', 'failed'],

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** Resident set size of a process in bytes, read from /proc (Linux only); null once it exited. */
@@ -54,4 +55,24 @@ export function summariseRss(series) {
     peakMb: mb(peak),
     secondHalfGrowthMb: mb(last - middle),
   };
+}
+
+let ticksPerSecond;
+
+/**
+ * CPU time a process has used so far (user plus system), in ms, read from /proc/<pid>/stat
+ * (Linux only). Returns null once the process exited.
+ */
+export function readCpuMs(pid) {
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name in brackets may contain spaces, so count fields after its closing bracket.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const userTicks = Number(fields[11]);
+    const systemTicks = Number(fields[12]);
+    return ((userTicks + systemTicks) * 1000) / ticksPerSecond;
+  } catch {
+    return null;
+  }
 }
