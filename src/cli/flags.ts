@@ -21,7 +21,8 @@ export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
   'api-key': {
     type: 'string',
     value: 'KEY',
-    description: 'api-key that signs requests (default: LOGINBYCALL_API_KEY, kept out of ps)',
+    description:
+      'api-key that signs requests (default: LOGINBYCALL_API_KEY, which ps does not show)',
   },
   'api-url': {
     type: 'string',
@@ -41,7 +42,7 @@ export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
   timeout: {
     type: 'string',
     value: 'MS',
-    description: 'time limit per request in ms (default: 5000)',
+    description: 'time limit per request in ms, 1 to 600000 (default: 5000)',
   },
   json: { type: 'boolean', description: "print the service's JSON response" },
   help: { type: 'boolean', description: 'print this help' },
@@ -61,25 +62,26 @@ export function stringFlag(values: FlagValues, name: string, required = false): 
 export function integerFlag(
   values: FlagValues,
   name: string,
-  bounds: { min: number; required: true },
+  bounds: { min: number; max?: number; required: true },
 ): number;
 export function integerFlag(
   values: FlagValues,
   name: string,
-  bounds: { min: number; required?: false },
+  bounds: { min: number; max?: number; required?: false },
 ): number | undefined;
 export function integerFlag(
   values: FlagValues,
   name: string,
-  bounds: { min: number; required?: boolean },
+  bounds: { min: number; max?: number; required?: boolean },
 ): number | undefined {
   const text = bounds.required ? stringFlag(values, name, true) : stringFlag(values, name);
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(value) || value < bounds.min) {
-    throw new UsageError(
-      `invalid --${name} ${JSON.stringify(text)}: expected an integer >= ${bounds.min}`,
-    );
+  const max = bounds.max ?? Number.MAX_SAFE_INTEGER;
+  if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(value) || value < bounds.min || value > max) {
+    const range =
+      bounds.max === undefined ? `>= ${bounds.min}` : `from ${bounds.min} to ${bounds.max}`;
+    throw new UsageError(`invalid --${name} ${JSON.stringify(text)}: expected an integer ${range}`);
   }
   return value;
 }

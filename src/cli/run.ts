@@ -21,6 +21,18 @@ import { formatCredits } from './format.js';
 import { commandUsage, topUsage } from './usage.js';
 import { UsageError } from './usage-error.js';
 
+/** Maximum --timeout, in ms: the client's limit for timeoutMs. */
+const MAX_TIMEOUT_MS = 600_000;
+
+/** The flag and variable behind each client option that the CLI sets. */
+const OPTION_SOURCES: Record<string, string> = {
+  callApiId: '--call-api-id or LOGINBYCALL_CALL_API_ID',
+  apiKey: '--api-key or LOGINBYCALL_API_KEY',
+  apiUrl: '--api-url or LOGINBYCALL_API_URL',
+  transport: '--transport',
+  timeoutMs: '--timeout',
+};
+
 /** Environment and output streams of one CLI run. */
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -62,12 +74,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await runApiCommand(name, command, rest, io);
   } catch (error) {
-    if (
-      error instanceof UsageError ||
-      error instanceof LoginByCallOptionError ||
-      error instanceof LoginByCallArgumentError
-    ) {
+    if (error instanceof UsageError || error instanceof LoginByCallArgumentError) {
       io.stderr.write(`loginbycall ${name}: ${error.message}\n\n${commandUsage(name)}`);
+      return 2;
+    }
+    if (error instanceof LoginByCallOptionError) {
+      // The message names the client option, which the user set through a flag or a variable.
+      const source = OPTION_SOURCES[error.option];
+      const note = source === undefined ? '' : ` (set by ${source})`;
+      io.stderr.write(`loginbycall ${name}: ${error.message}${note}\n\n${commandUsage(name)}`);
       return 2;
     }
     if (error instanceof LoginByCallError) {
@@ -127,11 +142,34 @@ function parseFlags(argv: string[], own: Record<string, FlagSpec>): FlagValues {
   );
   try {
     const args = joinNegativeValues(argv, options);
-    const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
+    const { values, tokens } = parseArgs({
+      args,
+      options,
+      strict: true,
+      allowPositionals: false,
+      tokens: true,
+    });
+    rejectRepeatedFlags(tokens);
     return values as FlagValues;
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     // parseArgs messages name the flag, for example "Unknown option '--foo'".
     throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * Rejects a flag given twice. parseArgs keeps the last value, so `call --msisdn A --msisdn B`
+ * would call B without a word, and a call costs money.
+ */
+function rejectRepeatedFlags(tokens: ReadonlyArray<{ kind: string; name?: string }>): void {
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined) continue;
+    if (seen.has(token.name)) {
+      throw new UsageError(`--${token.name} was given more than once: pass it once`);
+    }
+    seen.add(token.name);
   }
 }
 
@@ -180,7 +218,7 @@ function clientOptions(
     transport: transport as Transport,
     paramsJson: values['params-json'] === true,
     signatureHeader: values['signature-header'] === true,
-    timeoutMs: integerFlag(values, 'timeout', { min: 1 }),
+    timeoutMs: integerFlag(values, 'timeout', { min: 1, max: MAX_TIMEOUT_MS }),
   };
 }
 

@@ -176,6 +176,13 @@ describe('loginbycall errors', () => {
     ['bad timeout', ['status', '--timeout', '0'], 'invalid --timeout'],
     ['bad phone', ['call', '--msisdn', '+79990000001'], 'msisdn must be'],
     ['positional', ['status', 'extra'], 'extra'],
+    [
+      'repeated flag',
+      ['call', '--msisdn', '79990000001', '--msisdn', '79990000002'],
+      '--msisdn was given more than once: pass it once',
+    ],
+    ['long timeout', ['status', '--timeout', '600001'], 'invalid --timeout "600001"'],
+    ['bad api url', ['status', '--api-url', 'ftp://x'], 'set by --api-url or LOGINBYCALL_API_URL'],
   ])('exits 2 on %s', async (_name, argv, message) => {
     const run = await cli(argv);
 
@@ -183,6 +190,14 @@ describe('loginbycall errors', () => {
     expect(run.stderr).toContain(message);
     expect(run.stderr).toContain(`Usage: loginbycall ${argv[0]}`);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('names the variable behind a bad value', async () => {
+    const run = await cli(['status'], { LOGINBYCALL_API_URL: 'not a url' });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('apiUrl "not a url" is invalid');
+    expect(run.stderr).toContain('(set by --api-url or LOGINBYCALL_API_URL)');
   });
 
   it('exits 2 without a call-api-id', async () => {
