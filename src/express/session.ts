@@ -30,6 +30,8 @@ export interface LoginByCallSessionData {
 /** The parts of an express-session session that the router uses. */
 export interface SessionLike {
   loginByCall?: LoginByCallSessionData;
+  /** express-session's cookie settings of this session. */
+  cookie?: { secure?: boolean | 'auto' };
   save(callback: (error?: unknown) => void): void;
   regenerate?(callback: (error?: unknown) => void): void;
 }
@@ -68,6 +70,30 @@ export function requireSession(
     'SESSION_REQUIRED',
     500,
     `loginByCall() needs req.session: mount express-session${passportHint} before the router.`,
+  );
+}
+
+/**
+ * Throws a 500 when express-session will not send the session cookie: its `secure` flag is set
+ * but the request came over plain HTTP. The browser could then never return the code to the
+ * session that placed the call, so no call may be placed.
+ */
+export function requireReturningCookie(req: SessionRequest): void {
+  const secureCookie = req.session.cookie?.secure === true;
+  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  // Express sets req.secure from X-Forwarded-Proto only for a trusted proxy, but express-session
+  // with `proxy: true` reads the header itself, so the header alone is accepted too. A client
+  // that forges it only skips this check of the app's setup.
+  const forwardedProto = String(req.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]
+    ?.trim();
+  const secureRequest =
+    encrypted || (req as { secure?: boolean }).secure === true || forwardedProto === 'https';
+  if (!secureCookie || secureRequest) return;
+  throw new LoginByCallFlowError(
+    'SESSION_REQUIRED',
+    500,
+    'loginByCall() cannot place a call: the session cookie has cookie.secure set, but this request came over plain HTTP, so the browser never gets the cookie. Serve the site over HTTPS (behind a TLS proxy, set Express "trust proxy"), or set cookie.secure only in production.',
   );
 }
 

@@ -11,6 +11,7 @@ import { fail, finish, type RouterContext } from './context.js';
 import { ipLimitKey } from './ip-key.js';
 import { normalizePhone } from './phone.js';
 import {
+  requireReturningCookie,
   requireSession,
   saveSession,
   sessionData,
@@ -48,6 +49,7 @@ export async function handleStart(
   let phone: string | undefined;
   try {
     sessionReq = requireSession(req, ctx.options.mode);
+    requireReturningCookie(sessionReq);
     if (ctx.options.mode === 'second-factor' && !req.user) {
       throw new LoginByCallFlowError(
         'NOT_SIGNED_IN',
