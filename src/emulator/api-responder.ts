@@ -40,7 +40,11 @@ export async function respondToApi(
 
   try {
     const fault = deps.faults.for(methodFromPath);
-    if (fault?.latencyMs) await delay(fault.latencyMs);
+    if (fault?.latencyMs) {
+      await delay(fault.latencyMs, res);
+      // The client left during the delay, or close() ended the connection: nobody reads an answer.
+      if (res.destroyed) return;
+    }
     if (fault?.dropConnection) {
       req.socket.destroy();
       return;
@@ -106,6 +110,18 @@ function safeDecode(segment: string): string {
   }
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Waits `ms`, or less when the response closes first, so that a long fault delay does not keep
+ * the process alive after the client left or the emulator closed.
+ */
+function delay(ms: number, res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const finish = (): void => {
+      clearTimeout(timer);
+      res.off('close', finish);
+      resolve();
+    };
+    const timer = setTimeout(finish, ms);
+    res.once('close', finish);
+  });
 }

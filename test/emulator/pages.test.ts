@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import express from 'express';
 import express4 from 'express4';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { createEmulator, type Emulator } from '../../src/emulator/index.js';
 import { silentLogger } from '../../src/logger.js';
@@ -161,6 +161,25 @@ describe('emulator faults', () => {
 
     expect(answer.body).toEqual({ server_status: 1 });
     expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+  });
+
+  it('ends a delay when the client leaves', async () => {
+    // Fake timers make the delay's timer countable; the socket keeps Node's real ones.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      emulator.setFault('server-status', { latencyMs: 120_000 });
+      const socket = connect(Number(new URL(origin).port), '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.write('GET /callapi/v2.0/server-status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      await vi.waitFor(() => expect(vi.getTimerCount()).toBe(1));
+
+      socket.destroy();
+
+      // A pending 120 s timer would keep the process alive after close().
+      await vi.waitFor(() => expect(vi.getTimerCount()).toBe(0));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('returns an injected HTTP status without running the method', async () => {
