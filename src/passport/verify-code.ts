@@ -59,6 +59,8 @@ export async function verifyCode(
 }
 
 async function rejectCode(core: ResolvedCoreOptions, pending: PendingCall): Promise<never> {
+  // NOTE: the daily cap on this count is a router option and is checked only when a call is
+  // requested, so calls placed before the cap keep their attempts (see docs/security.md).
   const phone = maskPhone(pending.phone);
   try {
     await failedCodesLimiter(core.store).penalty(pending.phone, 1);
