@@ -40,6 +40,18 @@ export interface EmulatorCommandIo {
 
 const DEFAULT_PORT = 8808;
 
+/** The flag, and variable where there is one, behind each option of createEmulator. */
+const OPTION_SOURCES: Record<string, string> = {
+  callApiId: '--call-api-id or LOGINBYCALL_CALL_API_ID',
+  apiKey: '--api-key or LOGINBYCALL_API_KEY',
+  codeLength: '--codelen',
+  repeatTimeout: '--repeat-timeout',
+  balance: '--balance',
+  queueSeconds: '--queue-seconds',
+  ringSeconds: '--ring-seconds',
+  verifyIntervalSeconds: '--verify-interval',
+};
+
 /**
  * Runs the `emulator` command. Resolves with the process exit code: 0 after a clean shutdown
  * on SIGINT or SIGTERM, 1 when the server cannot start, 2 on bad usage.
@@ -69,7 +81,10 @@ export async function runEmulatorCommand(
     emulator = createEmulator(parsed.options);
   } catch (error) {
     if (!(error instanceof EmulatorOptionError)) throw error;
-    stderr.write(`loginbycall emulator: ${error.message}\n\n${EMULATOR_USAGE}`);
+    // The message names the createEmulator option, which the user set through a flag.
+    const source = OPTION_SOURCES[error.option];
+    const note = source === undefined ? '' : ` (set by ${source})`;
+    stderr.write(`loginbycall emulator: ${error.message}${note}\n\n${EMULATOR_USAGE}`);
     return 2;
   }
 

@@ -124,6 +124,16 @@ describe('loginbycall emulator command', () => {
     site.close();
   });
 
+  it('names the flag behind a bad option', async () => {
+    const stderr = output();
+
+    const code = await runEmulatorCommand(['--codelen', '12'], {}, { stderr: stderr.stream });
+
+    expect(code).toBe(2);
+    expect(stderr.text()).toContain('Invalid emulator option codeLength: 12');
+    expect(stderr.text()).toContain('(set by --codelen)');
+  });
+
   it('prints help', async () => {
     const stdout = output();
     expect(await runEmulatorCommand(['--help'], {}, { stdout: stdout.stream })).toBe(0);
