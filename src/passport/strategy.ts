@@ -121,6 +121,8 @@ export class LoginByCallStrategy extends Strategy {
       if (req.session === undefined || typeof sessionKey !== 'string' || sessionKey === '') {
         return { kind: 'error', error: sessionMissing() };
       }
+      // Without a body parser every code would look malformed, which hides the setup mistake.
+      if (req.body === undefined) return { kind: 'error', error: bodyMissing() };
 
       const pending = await verifyCode(this.core, sessionKey, readField(req.body, this.codeField));
       const user = this.passReqToCallback
@@ -159,6 +161,15 @@ function readField(body: unknown, field: string): unknown {
   return Object.prototype.hasOwnProperty.call(body, field)
     ? (body as Record<string, unknown>)[field]
     : undefined;
+}
+
+function bodyMissing(): Error {
+  return Object.assign(
+    new Error(
+      'LoginByCallStrategy found no req.body: mount express.urlencoded() or express.json() before passport.authenticate() on this route.',
+    ),
+    { code: 'ERR_LOGINBYCALL_BODY_REQUIRED' },
+  );
 }
 
 function sessionMissing(): Error {

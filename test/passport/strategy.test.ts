@@ -181,6 +181,20 @@ describe('strategy outcomes', () => {
     expect((outcomes[0]?.value as Error).message).toContain('mount express-session');
   });
 
+  it('errors with a hint without a body parser', async () => {
+    await pendingFor('s-no-body', '0636');
+    const outcomes = await run(
+      make(async () => ({})),
+      { session: {}, sessionID: 's-no-body' },
+    );
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]?.kind).toBe('error');
+    expect((outcomes[0]?.value as Error).message).toContain('express.urlencoded()');
+    expect((outcomes[0]?.value as { code?: string }).code).toBe('ERR_LOGINBYCALL_BODY_REQUIRED');
+    // No attempt was taken, so the right code still works once a parser is mounted.
+    expect((await store.get('s-no-body'))?.attemptsLeft).toBe(3);
+  });
+
   it('reads the code from codeField', async () => {
     await pendingFor('s-field', '0636');
     const strategy = new LoginByCallStrategy(
