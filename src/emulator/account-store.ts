@@ -14,6 +14,12 @@ export const MAX_NONCES = 200_000;
  */
 export const MAX_ACCOUNTS = 1_000;
 
+/**
+ * Maximum pending key pairs of one account. `change_credential` may be called without end, so
+ * issuing one more forgets the oldest pending pair.
+ */
+export const MAX_PENDING_CREDENTIALS = 5;
+
 /** How many payments `balance` lists. */
 const LAST_PAYMENTS = 5;
 
@@ -128,6 +134,12 @@ export class AccountStore {
     };
     account.verifyUrl = credential.verifyUrl;
     this.attach(account, credential);
+
+    const pending = account.credentials.filter((each) => each.state === 'pending');
+    for (const forgotten of pending.slice(0, -MAX_PENDING_CREDENTIALS)) {
+      this.byCallApiId.delete(forgotten.callApiId);
+      account.credentials = account.credentials.filter((each) => each !== forgotten);
+    }
     return credential;
   }
 

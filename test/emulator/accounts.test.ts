@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { MAX_ACCOUNTS } from '../../src/emulator/account-store.js';
+import { MAX_ACCOUNTS, MAX_PENDING_CREDENTIALS } from '../../src/emulator/account-store.js';
 import { createEmulator, type Emulator } from '../../src/emulator/index.js';
 import type { Logger } from '../../src/logger.js';
 import { freePort } from '../support/redis-server.js';
@@ -384,6 +384,31 @@ describe('emulator change_credential', () => {
     expect(emulator.accounts().find((account) => account.domain === site.domain)?.adminEmail).toBe(
       'new@example.test',
     );
+  });
+
+  it('keeps the newest pending keys only', async () => {
+    const issued: string[] = [];
+    for (let i = 0; i <= MAX_PENDING_CREDENTIALS; i++) {
+      const answer = await signed(
+        'change_credential',
+        { admin_email: 'a@example.test' },
+        {
+          ...emulator.account,
+        },
+      );
+      issued.push(String(answer.body?.call_api_id));
+    }
+    const status = (callApiId: string): Promise<WireAnswer> =>
+      sendWire(apiUrl, 'status', { 'call-api-id': callApiId });
+    const pending = emulator
+      .accounts()
+      .flatMap((account) => account.credentials)
+      .filter((credential) => credential.state === 'pending');
+
+    expect(pending.map((credential) => credential.callApiId)).toEqual(issued.slice(1));
+    expect((await status(issued[0] ?? '')).body?.error).toBe('INVALID_ACCOUNT');
+    expect((await status(issued[1] ?? '')).body?.activated).toBe(0);
+    expect((await signed('balance', {}, emulator.account)).body?.error).toBeUndefined();
   });
 
   it('returns INVALID_ARGS without admin_email', async () => {
