@@ -138,7 +138,7 @@ function parseCommandLine(
       'ring-seconds': { type: 'string' },
       'verify-interval': { type: 'string' },
       'allow-unsigned': { type: 'boolean' },
-      help: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return 'help';

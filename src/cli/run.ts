@@ -53,7 +53,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   if (name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(topUsage());
+    // `loginbycall help call` prints the help of one command, as `loginbycall call --help` does.
+    const topic = rest[0];
+    io.stdout.write(topic !== undefined && API_COMMANDS[topic] ? commandUsage(topic) : topUsage());
     return 0;
   }
   if (name === '--version') {
@@ -138,7 +140,10 @@ async function runApiCommand(
 
 function parseFlags(argv: string[], own: Record<string, FlagSpec>): FlagValues {
   const options = Object.fromEntries(
-    Object.entries({ ...GLOBAL_FLAGS, ...own }).map(([name, spec]) => [name, { type: spec.type }]),
+    Object.entries({ ...GLOBAL_FLAGS, ...own }).map(([name, spec]) => [
+      name,
+      name === 'help' ? { type: spec.type, short: 'h' } : { type: spec.type },
+    ]),
   );
   try {
     const args = joinNegativeValues(argv, options);

@@ -254,6 +254,17 @@ describe('loginbycall help', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it.each([
+    ['-h', ['call', '-h']],
+    ['help before the command', ['help', 'call']],
+  ])('prints the help of call with %s', async (_name, argv) => {
+    const run = await cli(argv);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage: loginbycall call [options]');
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('prints the package version', async () => {
     const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
 

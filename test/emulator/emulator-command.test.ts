@@ -134,9 +134,9 @@ describe('loginbycall emulator command', () => {
     expect(stderr.text()).toContain('(set by --codelen)');
   });
 
-  it('prints help', async () => {
+  it.each(['--help', '-h'])('prints help with %s', async (flag) => {
     const stdout = output();
-    expect(await runEmulatorCommand(['--help'], {}, { stdout: stdout.stream })).toBe(0);
+    expect(await runEmulatorCommand([flag], {}, { stdout: stdout.stream })).toBe(0);
     expect(stdout.text()).toBe(EMULATOR_USAGE);
   });
 
