@@ -15,9 +15,10 @@ const PHONE = /^\+?\d{8,15}$/;
 
 export function checkMsisdn(value: string): string {
   if (!MSISDN.test(value)) {
+    // Only the length: clients pass the reason on into errors that apps log.
     throw new ApiError(
       'INVALID_ARGS',
-      `Invalid msisdn ${value}: send 8 to 15 digits in E.164 without +`,
+      `Invalid msisdn of ${value.length} characters: send 8 to 15 digits in E.164 without +`,
     );
   }
   return value;

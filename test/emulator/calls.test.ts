@@ -118,6 +118,9 @@ describe('emulator call method', () => {
       const answer = await call(msisdn);
 
       expect(answer.body?.error, msisdn).toBe('INVALID_ARGS');
+      // Clients pass the reason on into errors that apps log, so it shows no phone number.
+      expect(answer.body?.reason, msisdn).not.toContain(msisdn);
+      expect(answer.body?.reason, msisdn).toContain(`${msisdn.length} characters`);
     }
   });
 
