@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../logger.js';
 import { ApiError } from './api-error.js';
 import { runApiMethod } from './api-dispatch.js';
@@ -82,6 +83,35 @@ export async function respondToApi(
     if (apiError.closeConnection) res.setHeader('Connection', 'close');
     send(res, 200, requestId, JSON.stringify(apiError.toBody(method)));
   }
+}
+
+/**
+ * Answers a request that Node's HTTP parser rejected, such as a garbled request line or headers
+ * over the size limit, with the API's JSON error instead of Node's empty answer. The status is
+ * 400, 408 or 431 as Node would send it, not 200, because no method was read.
+ */
+export function respondToClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  let status = 400;
+  let reason = `Malformed HTTP request (${error.code ?? error.message}): send an HTTP/1.1 request`;
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    status = 431;
+    reason = 'Request headers are too large: send parameters in the body';
+  } else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    status = 408;
+    reason = 'The request did not arrive in full within the server time limit';
+  }
+  const body = JSON.stringify(new ApiError('INVALID_ARGS', reason).toBody('request'));
+  const head = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
+    ...Object.entries(API_HEADERS).map(([name, value]) => `${name}: ${value}`),
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+  ];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
 }
 
 function unexpected(logger: Logger, method: string, requestId: string, error: unknown): ApiError {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { AccountStore, toEmulatorAccount } from './account-store.js';
-import { respondToApi } from './api-responder.js';
+import { respondToApi, respondToClientError } from './api-responder.js';
 import { CallStore } from './call-store.js';
 import { checkDomains } from './domain-check-job.js';
 import { respondToEmulatorRoute, sendJson } from './emulator-routes.js';
@@ -192,6 +192,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
       const host = listenOptions.host ?? '127.0.0.1';
       const started = createServer((req, res) => handler(req, res));
+      started.on('clientError', respondToClientError);
       server = started;
       await new Promise<void>((resolve, reject) => {
         started.once('error', reject);

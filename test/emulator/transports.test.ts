@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { STATUS_CODES } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../src/emulator/index.js';
 import { silentLogger } from '../../src/logger.js';
@@ -190,6 +193,27 @@ describe('emulator transports', () => {
 
     expect(answer.body?.error).toBe('INVALID_ARGS');
     expect(answer.body?.reason).toContain('application/json');
+  });
+
+  it.each([
+    ['a garbled request line', 'GARBAGE\r\n\r\n', 400],
+    [
+      'headers over the limit',
+      `GET /callapi/v2.0/status HTTP/1.1\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      431,
+    ],
+  ])('answers JSON to %s', async (_name, request, status) => {
+    const socket = connect(Number(new URL(apiUrl).port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    socket.write(request);
+    await once(socket, 'close');
+    const [head = '', body = ''] = text.split('\r\n\r\n');
+
+    expect(head.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${STATUS_CODES[status]}`);
+    expect(head).toContain('Content-Type: application/json;charset=UTF-8');
+    expect(JSON.parse(body)).toMatchObject({ clazz: 'GENERIC', error: 'INVALID_ARGS' });
   });
 
   it('keeps serving after a broken request', async () => {
