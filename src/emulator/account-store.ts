@@ -16,7 +16,7 @@ export const MAX_ACCOUNTS = 1_000;
 
 /**
  * Maximum pending key pairs of one account. `change_credential` may be called without end, so
- * issuing one more forgets the oldest pending pair.
+ * issuing one more removes the oldest pending pair.
  */
 export const MAX_PENDING_CREDENTIALS = 5;
 

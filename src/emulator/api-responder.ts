@@ -43,7 +43,7 @@ export async function respondToApi(
     const fault = deps.faults.for(methodFromPath);
     if (fault?.latencyMs) {
       await delay(fault.latencyMs, res);
-      // The client left during the delay, or close() ended the connection: nobody reads an answer.
+      // The client left during the delay, or close() ended the connection, so no one reads a response.
       if (res.destroyed) return;
     }
     if (fault?.dropConnection) {
@@ -86,8 +86,8 @@ export async function respondToApi(
 }
 
 /**
- * Answers a request that Node's HTTP parser rejected, such as a garbled request line or headers
- * over the size limit, with the API's JSON error instead of Node's empty answer. The status is
+ * Sends the API's JSON error for a request that Node's HTTP parser rejected, such as a garbled
+ * request line or headers over the size limit, in place of Node's response without a body. The status is
  * 400, 408 or 431 as Node would send it, not 200, because no method was read.
  */
 export function respondToClientError(error: Error & { code?: string }, socket: Duplex): void {
