@@ -87,8 +87,8 @@ export async function respondToApi(
 
 /**
  * Sends the API's JSON error for a request that Node's HTTP parser rejected, such as a garbled
- * request line or headers over the size limit, in place of Node's response without a body. The status is
- * 400, 408 or 431 as Node would send it, not 200, because no method was read.
+ * request line or headers over the size limit, in place of Node's response without a body. The
+ * status is 400, 408 or 431 as Node would send it, not 200, because no method was read.
  */
 export function respondToClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || !socket.writable) {
