@@ -84,7 +84,7 @@ function median(values) {
 
 /**
  * Combines the rounds of one scenario on one target: throughput over the summed time, the
- * median of the rounds' p50 and p99, summed failures, and Redis commands per counted unit.
+ * median of the rounds' p50 and p99, summed failures, and Redis commands and CPU ms per unit.
  */
 function combineRounds(scenario, rounds, commandCalls, cpuMs = {}) {
   const fields = SCENARIOS[scenario];
@@ -95,8 +95,8 @@ function combineRounds(scenario, rounds, commandCalls, cpuMs = {}) {
     redisCommandsPerUnit[command] = Math.round((calls / Math.max(1, count)) * 100) / 100;
   }
   const cpuMsPerUnit = {};
-  for (const [process, ms] of Object.entries(cpuMs)) {
-    cpuMsPerUnit[process] = Math.round((ms / Math.max(1, count)) * 1000) / 1000;
+  for (const [processName, ms] of Object.entries(cpuMs)) {
+    cpuMsPerUnit[processName] = Math.round((ms / Math.max(1, count)) * 1000) / 1000;
   }
   return {
     perSecond: Math.round(count / seconds),
@@ -162,11 +162,11 @@ async function benchmarkApps({ redis, emulator, apps, phones }) {
         const pids = { app: apps[name].child.pid, redis: redis.pid, emulator: emulator.child.pid };
         await resetCommandStats(redis.admin);
         const cpuBefore = Object.fromEntries(
-          Object.entries(pids).map(([process, pid]) => [process, readCpuMs(pid)]),
+          Object.entries(pids).map(([processName, pid]) => [processName, readCpuMs(pid)]),
         );
         measured[name].push(await load(name, seconds));
-        for (const [process, pid] of Object.entries(pids)) {
-          cpuMs[name][process] += readCpuMs(pid) - cpuBefore[process];
+        for (const [processName, pid] of Object.entries(pids)) {
+          cpuMs[name][processName] += readCpuMs(pid) - cpuBefore[processName];
         }
         await collectCommands(redis, commands[name]);
       }

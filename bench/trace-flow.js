@@ -41,7 +41,7 @@ async function traceFlow(redisUrl, appUrl, msisdn) {
 }
 
 function printTrace(name, { lines, verifyStatus }) {
-  console.log(`\n== ${name} (verify answered ${verifyStatus})`);
+  console.log(`\n== ${name} (verify returned HTTP ${verifyStatus})`);
   let previous;
   let count = 0;
   for (const line of lines) {

@@ -1,4 +1,4 @@
-// A bare node:http server that answers every request with a fixed `call` answer of the
+// A bare node:http server that responds to every request with a fixed `call` response of the
 // same shape and headers as the emulator's, without parsing or checking anything. It shows
 // what this machine can serve at all, as a yardstick for the emulator's `call` throughput.
 import { createServer } from 'node:http';

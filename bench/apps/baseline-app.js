@@ -22,7 +22,7 @@ const upstream = new Pool(apiUrl.origin, { connections: 32, keepAliveTimeout: 30
 const callPath = new URL('call', apiUrl).pathname;
 const tap = new CodeTap();
 
-/** Places a call through the emulator and returns the service's JSON answer. */
+/** Places a call through the emulator and returns the service's JSON response. */
 async function placeCall(msisdn, ipAddress) {
   const { statusCode, body } = await upstream.request({
     method: 'POST',
@@ -30,9 +30,9 @@ async function placeCall(msisdn, ipAddress) {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: signedCallBody({ callApiId, apiKey, msisdn, ipAddress }),
   });
-  const answer = await body.json();
+  const response = await body.json();
   if (statusCode !== 200) throw new Error(`call returned HTTP ${statusCode}`);
-  return answer;
+  return response;
 }
 
 function codeHash(sessionId, callId, digits) {
@@ -54,20 +54,20 @@ app.post('/auth/phone/start', async (req, res, next) => {
       return;
     }
 
-    const answer = await placeCall(msisdn, req.ip?.replace(/^::ffff:/, ''));
-    if (answer.error) {
+    const result = await placeCall(msisdn, req.ip?.replace(/^::ffff:/, ''));
+    if (result.error) {
       res.status(502).json({ error: { code: 'UPSTREAM_ERROR', message: 'Call failed' } });
       return;
     }
 
-    const digits = answer.mask.slice(-answer.codelen);
+    const digits = result.mask.slice(-result.codelen);
     tap.record(msisdn, digits);
     const record = {
-      callId: answer.call,
+      callId: result.call,
       phone: `+${msisdn}`,
-      maskPrefix: answer.mask.slice(0, -answer.codelen),
-      codeLength: answer.codelen,
-      codeHash: codeHash(req.sessionID, answer.call, digits).toString('hex'),
+      maskPrefix: result.mask.slice(0, -result.codelen),
+      codeLength: result.codelen,
+      codeHash: codeHash(req.sessionID, result.call, digits).toString('hex'),
       expiresAt: Date.now() + ttlSeconds * 1000,
     };
     await redis.set(pendingKey(req.sessionID), JSON.stringify(record), 'PX', ttlSeconds * 1000);
@@ -75,7 +75,7 @@ app.post('/auth/phone/start', async (req, res, next) => {
     res.json({
       maskPrefix: record.maskPrefix,
       codeLength: record.codeLength,
-      retryAfterSeconds: answer.repeat_timeout,
+      retryAfterSeconds: result.repeat_timeout,
       expiresInSeconds: ttlSeconds,
     });
   } catch (error) {

@@ -19,7 +19,7 @@ export class CodeTap {
     this.#codes.set(msisdn, code);
   }
 
-  /** Returns the code recorded for the number and forgets it, or undefined. */
+  /** Returns the code recorded for the number and deletes it, or undefined. */
   take(msisdn) {
     const code = this.#codes.get(msisdn);
     this.#codes.delete(msisdn);

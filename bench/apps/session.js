@@ -2,7 +2,7 @@ import session from 'express-session';
 import { RedisStore } from 'connect-redis';
 
 /**
- * The session set-up both benchmark apps use: express-session with connect-redis 8 on the
+ * Creates the session middleware both benchmark apps use: express-session with connect-redis 8 on the
  * app's ioredis client, a cookie that lives `ttlSeconds` (so the Redis key gets that TTL)
  * and sessions saved only once something was stored in them.
  */

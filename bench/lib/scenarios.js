@@ -26,9 +26,9 @@ export async function startScenario({ url, phones, duration, connections }) {
 }
 
 /**
- * Whole sign-in flows on each connection: POST start as a new visitor, GET /bench/code to learn
+ * Runs whole sign-in flows on each connection: POST start as a new visitor, GET /bench/code to learn
  * the digits (see apps/code-tap.js), POST verify with them. Reports flows per second from the
- * verify answers with status 200, the latency of the verify step alone as measured here, and
+ * verify responses with status 200, the latency of the verify step alone as measured here, and
  * autocannon's latency over all three requests. `amount` runs a fixed number of requests
  * instead of `duration` seconds.
  */
@@ -145,7 +145,7 @@ export async function statusScenario({ url, cookies, duration, connections }) {
 
 /**
  * Signed `call` requests, each with a fresh nonce and a new number, sent the way the package's
- * client sends them by default (POST form). Answers with an `error` field count as failures.
+ * client sends them by default (POST form). Responses with an `error` field count as failures.
  */
 export async function callScenario({ url, account, phones, duration, connections }) {
   let refused = 0;
