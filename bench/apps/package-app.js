@@ -57,7 +57,6 @@ app.use(
       perIp: { points: 1_000_000, durationSeconds: ttlSeconds },
       perSession: { points: 5, durationSeconds: ttlSeconds },
       global: { points: 1_000_000, durationSeconds: ttlSeconds },
-      failedCodesPerPhonePerDay: 10,
     },
   }),
 );

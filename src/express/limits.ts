@@ -33,7 +33,7 @@ export class CallLimits {
     key: keyof CallRequester | 'global';
   }[];
   private readonly repeat: RateLimiterAbstract;
-  private readonly failedCodes: RateLimiterAbstract;
+  private readonly failedCodes: RateLimiterAbstract | undefined;
 
   constructor(
     private readonly core: ResolvedCoreOptions,
@@ -45,7 +45,8 @@ export class CallLimits {
       points: 1,
       durationSeconds: MAX_REPEAT_SECONDS,
     });
-    this.failedCodes = failedCodesLimiter(store);
+    const cap = core.failedCodesPerPhonePerDay;
+    this.failedCodes = cap === false ? undefined : failedCodesLimiter(store, cap);
     this.consumed = [];
     const windows = [
       ['perSession', 'sessionKey'],
@@ -113,8 +114,8 @@ export class CallLimits {
   }
 
   private async checkFailedCodes(phone: string): Promise<void> {
-    const cap = this.limits.failedCodesPerPhonePerDay;
-    if (cap === false) return;
+    const cap = this.core.failedCodesPerPhonePerDay;
+    if (cap === false || this.failedCodes === undefined) return;
     const state = await this.read(this.failedCodes, phone);
     if (state !== null && state.consumedPoints >= cap) {
       throw this.limited('failedCodesPerPhonePerDay', state.msBeforeNext, phone);

@@ -37,11 +37,6 @@ export interface LoginByCallLimits {
   perSession?: LimitWindow | false;
   /** Calls placed by this whole site: a budget against toll fraud. Default off. */
   global?: LimitWindow | false;
-  /**
-   * Wrong codes per number after which no new call goes to that number for 86,400 s from
-   * the first wrong code. Default 10.
-   */
-  failedCodesPerPhonePerDay?: number | false;
 }
 
 /** Redirect targets (303) for plain HTML form posts. JSON requests get JSON instead. */
@@ -101,7 +96,6 @@ export interface ResolvedRouterOptions {
     perIp: LimitWindow | false;
     perSession: LimitWindow | false;
     global: LimitWindow | false;
-    failedCodesPerPhonePerDay: number | false;
   };
   redirects: LoginByCallRedirects;
   bodyLimitBytes: number;
@@ -124,7 +118,6 @@ export const DEFAULT_LIMITS = {
   perIp: { points: 10, durationSeconds: 3600 },
   perSession: { points: 5, durationSeconds: 3600 },
   global: false,
-  failedCodesPerPhonePerDay: 10,
 } as const;
 
 /** Validates every router option and fills in defaults. */
@@ -206,16 +199,6 @@ function resolveLimits(value: unknown): ResolvedRouterOptions['limits'] {
     perIp: resolveWindow(input['perIp'], 'perIp', DEFAULT_LIMITS.perIp),
     perSession: resolveWindow(input['perSession'], 'perSession', DEFAULT_LIMITS.perSession),
     global: resolveWindow(input['global'], 'global', DEFAULT_LIMITS.global),
-    failedCodesPerPhonePerDay:
-      input['failedCodesPerPhonePerDay'] === false
-        ? false
-        : integerInRange(
-            input['failedCodesPerPhonePerDay'],
-            'limits.failedCodesPerPhonePerDay',
-            DEFAULT_LIMITS.failedCodesPerPhonePerDay,
-            1,
-            1000,
-          ),
   };
 }
 

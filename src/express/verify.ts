@@ -144,6 +144,7 @@ function refusalFromInfo(info: unknown, status: number | undefined): LoginByCall
   if (typeof failure.retryAfterSeconds === 'number') {
     details.retryAfterSeconds = failure.retryAfterSeconds;
   }
+  if (typeof failure.limit === 'string') details.limit = failure.limit;
   return new LoginByCallFlowError(code, status ?? 401, message, details);
 }
 

@@ -45,6 +45,13 @@ export interface LoginByCallCoreOptions {
   codeTtlSeconds?: number;
   /** Code attempts allowed per call. Default 3, maximum 10. */
   maxAttempts?: number;
+  /**
+   * Code attempts allowed per number in 86,400 s, over all its calls and sessions, counted from
+   * the first attempt; a right code gives its attempt back. At the cap, codes for that number
+   * are refused and no new call goes to it until the window ends. Default 10, `false` turns
+   * the cap off.
+   */
+  failedCodesPerPhonePerDay?: number | false;
   /** Time source for expiry. Default: the system clock. */
   clock?: Clock;
   /** Logger for operator-facing problems. Default: a logger that writes nothing. */
@@ -60,6 +67,7 @@ export interface ResolvedCoreOptions {
   secret: Buffer;
   codeTtlSeconds: number;
   maxAttempts: number;
+  failedCodesPerPhonePerDay: number | false;
   clock: Clock;
   logger: Logger;
   emit: (event: LoginByCallEvent) => void;
@@ -71,6 +79,7 @@ export const CORE_OPTION_KEYS = [
   'secret',
   'codeTtlSeconds',
   'maxAttempts',
+  'failedCodesPerPhonePerDay',
   'clock',
   'logger',
   'onEvent',
@@ -115,6 +124,16 @@ export function resolveCoreOptions(
     secret: resolveSecret(input['secret']),
     codeTtlSeconds: integerInRange(input['codeTtlSeconds'], 'codeTtlSeconds', 300, 30, 600),
     maxAttempts: integerInRange(input['maxAttempts'], 'maxAttempts', 3, 1, 10),
+    failedCodesPerPhonePerDay:
+      input['failedCodesPerPhonePerDay'] === false
+        ? false
+        : integerInRange(
+            input['failedCodesPerPhonePerDay'],
+            'failedCodesPerPhonePerDay',
+            10,
+            1,
+            1000,
+          ),
     clock,
     logger,
     emit: createEmitter(onEvent as ((event: LoginByCallEvent) => void) | undefined, logger),

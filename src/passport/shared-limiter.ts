@@ -22,12 +22,15 @@ export function sharedLimiter(store: PendingStore, options: LimiterOptions): Rat
   return limiter;
 }
 
-/** Counts wrong codes per number over one day; the router compares the count with its cap. */
-export function failedCodesLimiter(store: PendingStore): RateLimiterAbstract {
+/**
+ * Counts code attempts per number over one day, up to `cap`. The strategy takes a point before
+ * it compares a code and gives it back for a right one; the router reads the count before
+ * placing a call.
+ */
+export function failedCodesLimiter(store: PendingStore, cap: number): RateLimiterAbstract {
   return sharedLimiter(store, {
     keyPrefix: 'lbc:failed-codes',
-    // The cap is the router's option; this counter only adds up, so points is just a ceiling.
-    points: 1_000_000,
+    points: cap,
     durationSeconds: 86_400,
   });
 }

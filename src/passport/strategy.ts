@@ -37,6 +37,8 @@ export interface LoginByCallFailure {
   message: string;
   attemptsLeft?: number;
   retryAfterSeconds?: number;
+  /** Name of the counter that refused, for `RATE_LIMITED`. */
+  limit?: string;
 }
 
 /** The request fields the strategy reads: express-session's id and a parsed body. */

@@ -1,5 +1,6 @@
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { maskPhone } from '../logger.js';
-import type { PendingCall } from '../store/types.js';
+import { StoreUnavailableError, type PendingCall } from '../store/types.js';
 import { hashCode, hashesEqual } from './code-hash.js';
 import { LoginByCallFlowError } from './flow-error.js';
 import { describeError, hangUpInBackground, mayStillRing } from './hang-up.js';
@@ -42,10 +43,12 @@ export async function verifyCode(
   if (attempt.outcome === 'exhausted') throw locked();
 
   const pending = attempt.pending;
+  await takeDailyAttempt(core, sessionKey, pending);
   const typed = hashCode(core.secret, sessionKey, pending.callId, code);
   if (!hashesEqual(pending.codeHash, typed)) {
     await rejectCode(core, pending);
   }
+  void giveBackDailyAttempt(core, pending);
 
   // takeAttempt deleted the record when it handed out the last attempt, so that request alone
   // owns the call. Earlier attempts race for it through consume().
@@ -58,19 +61,61 @@ export async function verifyCode(
   return pending;
 }
 
-async function rejectCode(core: ResolvedCoreOptions, pending: PendingCall): Promise<never> {
-  // NOTE: the daily cap on this count is a router option and is checked only when a call is
-  // requested, so calls placed before the cap keep their attempts (see docs/security.md).
-  const phone = maskPhone(pending.phone);
+/**
+ * Takes one point of the number's daily cap before the code is compared, atomically in the
+ * store, so parallel attempts over many sessions and calls never compare more codes per day
+ * than the cap. At the cap the pending call is deleted and the request gets 429.
+ */
+async function takeDailyAttempt(
+  core: ResolvedCoreOptions,
+  sessionKey: string,
+  pending: PendingCall,
+): Promise<void> {
+  const cap = core.failedCodesPerPhonePerDay;
+  if (cap === false) return;
   try {
-    await failedCodesLimiter(core.store).penalty(pending.phone, 1);
-  } catch (error) {
-    core.logger.warn(
-      { callId: pending.callId, phone, error: describeError(error) },
-      'loginbycall: could not count a wrong code against the daily cap',
+    await failedCodesLimiter(core.store, cap).consume(pending.phone, 1);
+  } catch (rejection) {
+    if (!(rejection instanceof RateLimiterRes)) {
+      throw rejection instanceof StoreUnavailableError
+        ? rejection
+        : new StoreUnavailableError('The daily code counter could not reach the store', {
+            cause: rejection,
+          });
+    }
+    await core.store.delete(sessionKey).catch(() => null);
+    const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+    const phone = maskPhone(pending.phone);
+    core.emit({ type: 'limit-hit', limit: 'failedCodesPerPhonePerDay', phone, retryAfterSeconds });
+    if (mayStillRing(pending)) void hangUpInBackground(core, pending, 'cancelled');
+    throw new LoginByCallFlowError(
+      'RATE_LIMITED',
+      429,
+      `Too many wrong codes for this number: try again in ${retryAfterSeconds} s.`,
+      { retryAfterSeconds, limit: 'failedCodesPerPhonePerDay', attemptsLeft: 0 },
     );
   }
+}
 
+/** Gives back the daily point of a right code, so that only wrong codes count against the cap. */
+async function giveBackDailyAttempt(
+  core: ResolvedCoreOptions,
+  pending: PendingCall,
+): Promise<void> {
+  const cap = core.failedCodesPerPhonePerDay;
+  if (cap === false) return;
+  try {
+    await failedCodesLimiter(core.store, cap).reward(pending.phone, 1);
+  } catch (error) {
+    core.logger.warn(
+      { callId: pending.callId, phone: maskPhone(pending.phone), error: describeError(error) },
+      'loginbycall: could not give back the daily attempt of a right code',
+    );
+  }
+}
+
+async function rejectCode(core: ResolvedCoreOptions, pending: PendingCall): Promise<never> {
+  const phone = maskPhone(pending.phone);
   core.emit({
     type: 'code-rejected',
     phone,

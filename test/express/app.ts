@@ -47,6 +47,7 @@ export interface TestAppOptions {
   appBodyParsers?: boolean;
   codeTtlSeconds?: number;
   maxAttempts?: number;
+  failedCodesPerPhonePerDay?: number | false;
   /** Numbers (E.164) that verify refuses. */
   refusedPhones?: string[];
   /** Extra router options. */
@@ -159,6 +160,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     onEvent,
     ...(options.codeTtlSeconds === undefined ? {} : { codeTtlSeconds: options.codeTtlSeconds }),
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+    ...(options.failedCodesPerPhonePerDay === undefined
+      ? {}
+      : { failedCodesPerPhonePerDay: options.failedCodesPerPhonePerDay }),
   };
 
   const users = new Map<string, TestUser>();

@@ -241,7 +241,7 @@ describe('start', () => {
   });
 
   it('stops calling a number at the daily cap of wrong codes', async () => {
-    const app = await open({ repeatTimeout: 0, limits: { failedCodesPerPhonePerDay: 2 } });
+    const app = await open({ repeatTimeout: 0, failedCodesPerPhonePerDay: 2 });
     const agent = app.agent();
     await postJson(agent, '/auth/phone/start', { phone: PHONE }).expect(200);
     const wrong = app.codeOf(PHONE) === '0000' ? '1111' : '0000';
@@ -253,6 +253,46 @@ describe('start', () => {
     expect(again.body.error.limit).toBe('failedCodesPerPhonePerDay');
     expect(Number(again.headers['retry-after'])).toBeGreaterThan(86_000);
     expect(app.emulator.calls({ msisdn: PHONE })).toHaveLength(1);
+  });
+
+  it('caps codes of calls placed before the daily cap', async () => {
+    const app = await open({ repeatTimeout: 0, failedCodesPerPhonePerDay: 4, maxAttempts: 3 });
+    const agents = [app.agent(), app.agent()];
+    for (const agent of agents) {
+      await postJson(agent, '/auth/phone/start', { phone: PHONE }).expect(200);
+    }
+    const codes = app.emulator.calls({ msisdn: PHONE }).map((call) => call.mask.slice(-4));
+    const wrong = ['0000', '1111', '2222'].find((code) => !codes.includes(code)) as string;
+
+    // Both calls were placed before any wrong code, so each still has three attempts of its own.
+    const answers = await Promise.all(
+      [0, 0, 0, 1, 1, 1].map((index) =>
+        postJson(agents[index] as supertest.Agent, '/auth/phone/verify', { code: wrong }),
+      ),
+    );
+    const compared = answers.filter((answer) => answer.status === 401 || answer.status === 410);
+    const capped = answers.filter((answer) => answer.status === 429);
+    expect(compared).toHaveLength(4);
+    expect(capped).toHaveLength(2);
+    for (const answer of capped) {
+      expect(answer.body.error.limit).toBe('failedCodesPerPhonePerDay');
+      expect(Number(answer.headers['retry-after'])).toBeGreaterThan(86_000);
+    }
+
+    // A right code is refused too once the number is at its cap.
+    const right = await postJson(agents[1] as supertest.Agent, '/auth/phone/verify', {
+      code: codes[0] as string,
+    });
+    expect(right.status).not.toBe(200);
+  });
+
+  it('gives back the daily attempt of a right code', async () => {
+    const app = await open({ repeatTimeout: 0, failedCodesPerPhonePerDay: 1 });
+    for (let round = 0; round < 2; round += 1) {
+      const agent = app.agent();
+      await postJson(agent, '/auth/phone/start', { phone: PHONE }).expect(200);
+      await postJson(agent, '/auth/phone/verify', { code: app.codeOf(PHONE) }).expect(200);
+    }
   });
 
   it('limits calls per session', async () => {
