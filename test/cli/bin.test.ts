@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +68,26 @@ describe('built loginbycall bin', () => {
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('missing --msisdn');
+  });
+
+  it('exits quietly when stdout closes early', async () => {
+    const child = spawn(process.execPath, [BIN, 'call', '--msisdn', '79990000001', '--json'], {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        LOGINBYCALL_CALL_API_ID: 'bin-account',
+        LOGINBYCALL_API_KEY: API_KEY,
+        LOGINBYCALL_API_URL: server.url,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // As `loginbycall ... | head -c 0` does: the reader goes away before any output.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const [code] = (await once(child, 'close')) as [number | null];
+
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('prints the package version', async () => {
