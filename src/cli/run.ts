@@ -55,7 +55,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (name === '--help' || name === '-h' || name === 'help') {
     // `loginbycall help call` prints the help of one command, as `loginbycall call --help` does.
     const topic = rest[0];
-    io.stdout.write(topic !== undefined && API_COMMANDS[topic] ? commandUsage(topic) : topUsage());
+    if (topic === 'emulator') {
+      const { EMULATOR_USAGE } = await import('./emulator-command.js');
+      io.stdout.write(EMULATOR_USAGE);
+    } else {
+      io.stdout.write(
+        topic !== undefined && API_COMMANDS[topic] ? commandUsage(topic) : topUsage(),
+      );
+    }
     return 0;
   }
   if (name === '--version') {

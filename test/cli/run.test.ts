@@ -265,6 +265,13 @@ describe('loginbycall help', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('prints the help of emulator after help', async () => {
+    const run = await cli(['help', 'emulator']);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage: loginbycall emulator [options]');
+  });
+
   it('prints the package version', async () => {
     const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
 
