@@ -191,7 +191,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       }
 
       const host = listenOptions.host ?? '127.0.0.1';
-      const started = createServer((req, res) => handler(req, res));
+      // Node waits 300 s for a half-sent request by default; a local tool should free the
+      // connection much sooner. Node checks these limits every 30 s, so the cut comes 30-60 s in.
+      const started = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) =>
+        handler(req, res),
+      );
       started.on('clientError', respondToClientError);
       server = started;
       await new Promise<void>((resolve, reject) => {
