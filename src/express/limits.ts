@@ -68,27 +68,48 @@ export class CallLimits {
 
   /**
    * Counts one call request against every counter, or throws a 429 `LoginByCallFlowError`
-   * naming the first counter that refused. A refused request gives back the points it took from
-   * the counters checked before, so one exhausted counter does not drain the others.
+   * naming the first counter that rejected it, in the order repeat gate, daily wrong-code cap,
+   * `perSession`, `perIp`, `perPhone`, `global`. The two reads and the window consumes are sent
+   * together, because each counter key lives in its own Redis Cluster slot and one script
+   * cannot cover them all. When any of them refuses, the points the others took are given back,
+   * so one exhausted counter does not drain the rest.
+   *
+   * NOTE: a rejected request keeps its points in the other windows until they are given back, one
+   * round trip later, so a parallel request at the edge of a window may be rejected by them.
    */
   async take(requester: CallRequester): Promise<void> {
-    await this.checkRepeat(requester.phone);
-    await this.checkFailedCodes(requester.phone);
+    const phone = requester.phone;
+    const checks: Promise<CheckOutcome>[] = [
+      this.read(this.repeat, phone).then(
+        (state) => {
+          const waitMs = repeatWaitMs(state);
+          return waitMs > 0 ? { rejection: this.limitedLater('repeat', waitMs) } : PASSED;
+        },
+        (error: unknown) => ({ rejection: () => storeUnavailable(error) }),
+      ),
+      this.checkFailedCodes(phone),
+      ...this.consumed.map(({ name, limiter, key }) => {
+        const value = key === 'global' ? 'all' : requester[key];
+        return limiter.consume(value).then(
+          (): CheckOutcome => ({ consumedPoint: { limiter, key: value } }),
+          (reason: unknown): CheckOutcome => ({
+            rejection:
+              reason instanceof RateLimiterRes
+                ? this.limitedLater(name, reason.msBeforeNext)
+                : () => storeUnavailable(reason),
+          }),
+        );
+      }),
+    ];
+    const outcomes = await Promise.all(checks);
 
-    const taken: { limiter: RateLimiterAbstract; key: string }[] = [];
-    for (const { name, limiter, key } of this.consumed) {
-      const value = key === 'global' ? 'all' : requester[key];
-      try {
-        await limiter.consume(value);
-        taken.push({ limiter, key: value });
-      } catch (rejection) {
-        await Promise.allSettled(taken.map((item) => item.limiter.reward(item.key, 1)));
-        if (rejection instanceof RateLimiterRes) {
-          throw this.limited(name, rejection.msBeforeNext, requester.phone);
-        }
-        throw storeUnavailable(rejection);
-      }
-    }
+    const rejected = outcomes.find((outcome) => outcome.rejection !== undefined);
+    if (rejected?.rejection === undefined) return;
+    const consumedPoints = outcomes.flatMap((outcome) =>
+      outcome.consumedPoint ? [outcome.consumedPoint] : [],
+    );
+    await Promise.allSettled(consumedPoints.map((item) => item.limiter.reward(item.key, 1)));
+    throw rejected.rejection(phone);
   }
 
   /** Refuses new calls to the number for `seconds`, the service's repeat timeout. */
@@ -104,21 +125,20 @@ export class CallLimits {
 
   /** Milliseconds until a new call to the number is allowed by the repeat gate; 0 when now. */
   async repeatWaitMs(phone: string): Promise<number> {
-    const state = await this.read(this.repeat, phone);
-    return state !== null && state.consumedPoints > 1 ? state.msBeforeNext : 0;
+    return repeatWaitMs(await this.read(this.repeat, phone));
   }
 
-  private async checkRepeat(phone: string): Promise<void> {
-    const waitMs = await this.repeatWaitMs(phone);
-    if (waitMs > 0) throw this.limited('repeat', waitMs, phone);
-  }
-
-  private async checkFailedCodes(phone: string): Promise<void> {
+  private async checkFailedCodes(phone: string): Promise<CheckOutcome> {
     const cap = this.core.failedCodesPerPhonePerDay;
-    if (cap === false || this.failedCodes === undefined) return;
-    const state = await this.read(this.failedCodes, phone);
-    if (state !== null && state.consumedPoints >= cap) {
-      throw this.limited('failedCodesPerPhonePerDay', state.msBeforeNext, phone);
+    if (cap === false || this.failedCodes === undefined) return PASSED;
+    try {
+      const state = await this.read(this.failedCodes, phone);
+      if (state !== null && state.consumedPoints >= cap) {
+        return { rejection: this.limitedLater('failedCodesPerPhonePerDay', state.msBeforeNext) };
+      }
+      return PASSED;
+    } catch (error) {
+      return { rejection: () => storeUnavailable(error) };
     }
   }
 
@@ -130,12 +150,30 @@ export class CallLimits {
     }
   }
 
+  /** Defers the error, so that only the counter reported to the client emits `limit-hit`. */
+  private limitedLater(limit: LimitName, msBeforeNext: number): (phone: string) => Error {
+    return (phone) => this.limited(limit, msBeforeNext, phone);
+  }
+
   private limited(limit: LimitName, msBeforeNext: number, phone: string): LoginByCallFlowError {
     const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
     this.core.emit({ type: 'limit-hit', limit, phone: maskPhone(phone), retryAfterSeconds });
     const message = limitMessage(limit, retryAfterSeconds);
     return new LoginByCallFlowError('RATE_LIMITED', 429, message, { retryAfterSeconds, limit });
   }
+}
+
+/** The result of one counter check: points to give back, or the error to throw when rejected. */
+interface CheckOutcome {
+  consumedPoint?: { limiter: RateLimiterAbstract; key: string };
+  rejection?: (phone: string) => Error;
+}
+
+const PASSED: CheckOutcome = {};
+
+function repeatWaitMs(state: RateLimiterRes | null): number {
+  // block() stores more points than the gate allows, so more than one point means blocked.
+  return state !== null && state.consumedPoints > 1 ? state.msBeforeNext : 0;
 }
 
 function limitMessage(limit: LimitName, retryAfterSeconds: number): string {

@@ -61,15 +61,20 @@ export async function handleStart(
     phone = parsePhone(ctx, stringField(fields, 'phone'));
 
     const sessionKey = sessionReq.sessionID;
-    await ctx.limits.take({ phone, ip: ipLimitKey(clientIp(req)), sessionKey });
-    const call = await placeCall(ctx, phone, clientIp(req));
-    const { pending, replaced } = await storePending(ctx, sessionKey, phone, call);
-    await ctx.limits.holdRepeat(phone, call.repeatTimeout).catch((error: unknown) => {
-      ctx.core.logger.warn(
-        { callId: call.callId, phone: maskPhone(phone ?? ''), error: describeError(error) },
-        'loginbycall: could not record the repeat timeout; the service still enforces it',
-      );
-    });
+    const ip = clientIp(req);
+    await ctx.limits.take({ phone, ip: ipLimitKey(ip), sessionKey });
+    const call = await placeCall(ctx, phone, ip);
+    // The repeat gate and the pending record are independent keys, so both writes go out together.
+    const calledPhone = phone;
+    const [{ pending, replaced }] = await Promise.all([
+      storePending(ctx, sessionKey, phone, call),
+      ctx.limits.holdRepeat(phone, call.repeatTimeout).catch((error: unknown) => {
+        ctx.core.logger.warn(
+          { callId: call.callId, phone: maskPhone(calledPhone), error: describeError(error) },
+          'loginbycall: could not record the repeat timeout; the service still enforces it',
+        );
+      }),
+    ]);
     // The record that put() replaced, not one read before the call: a parallel start in this
     // session may have stored its call in between, and that call must stop ringing too.
     if (replaced && replaced.callId !== pending.callId && mayStillRing(replaced)) {

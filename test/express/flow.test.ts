@@ -348,6 +348,37 @@ describe('start limits', () => {
     await postJson(agent, '/auth/phone/start', { phone: '79990000002' }).expect(200);
   });
 
+  it('gives back points when the repeat gate refuses', async () => {
+    const app = await open({ limits: { perSession: { points: 2, durationSeconds: 60 } } });
+    const agent = app.agent();
+    await postJson(agent, '/auth/phone/start', { phone: PHONE }).expect(200);
+    const repeat = await postJson(agent, '/auth/phone/start', { phone: PHONE });
+    expect(repeat.status).toBe(429);
+    expect(repeat.body.error.limit).toBe('repeat');
+    // The window counters were taken together with the gate read, then given back.
+    await postJson(agent, '/auth/phone/start', { phone: '79990000002' }).expect(200);
+    expect(app.emulator.calls()).toHaveLength(2);
+  });
+
+  it('reports the first refusing counter in order', async () => {
+    const app = await open({
+      repeatTimeout: 0,
+      limits: {
+        perSession: { points: 1, durationSeconds: 60 },
+        perPhone: { points: 1, durationSeconds: 60 },
+        global: { points: 1, durationSeconds: 60 },
+      },
+    });
+    const agent = app.agent();
+    await postJson(agent, '/auth/phone/start', { phone: PHONE }).expect(200);
+    const second = await postJson(agent, '/auth/phone/start', { phone: PHONE });
+    expect(second.status).toBe(429);
+    expect(second.body.error.limit).toBe('perSession');
+    const hits = app.events.filter((event) => event.type === 'limit-hit');
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatchObject({ limit: 'perSession' });
+  });
+
   it('hangs up a call whose record cannot be stored', async () => {
     class FailingPutStore extends MemoryPendingStore {
       override async put(): Promise<null> {
