@@ -25,22 +25,19 @@ export async function verifyCode(
     throw new LoginByCallFlowError('INVALID_CODE', 400, 'Enter the code digits only.');
   }
 
-  const current = await core.store.get(sessionKey);
-  if (!current) throw noPendingCall();
-  if (core.clock.now() >= current.expiresAt) throw expired();
-  if (code.length !== current.codeLength) {
-    throw new LoginByCallFlowError(
-      'INVALID_CODE',
-      400,
-      `Enter the last ${current.codeLength} digits of the number that called you.`,
-      { attemptsLeft: current.attemptsLeft },
-    );
-  }
-
-  const attempt = await core.store.takeAttempt(sessionKey, core.clock.now());
+  // The store checks the length in the same step, so a typo in the length takes no attempt.
+  const attempt = await core.store.takeAttempt(sessionKey, core.clock.now(), code.length);
   if (attempt.outcome === 'missing') throw noPendingCall();
   if (attempt.outcome === 'expired') throw expired();
   if (attempt.outcome === 'exhausted') throw locked();
+  if (attempt.outcome === 'wrong-length') {
+    throw new LoginByCallFlowError(
+      'INVALID_CODE',
+      400,
+      `Enter the last ${attempt.codeLength} digits of the number that called you.`,
+      { attemptsLeft: attempt.attemptsLeft },
+    );
+  }
 
   const pending = attempt.pending;
   await takeDailyAttempt(core, sessionKey, pending);

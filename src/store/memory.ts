@@ -21,6 +21,7 @@ import {
   validateSessionKey,
   validateStatus,
   validateTime,
+  validateTypedLength,
 } from './validate.js';
 
 /** Options of {@link MemoryPendingStore}. */
@@ -131,17 +132,23 @@ export class MemoryPendingStore implements PendingStore {
     return replaced;
   }
 
-  async takeAttempt(sessionKey: string, now: number): Promise<AttemptResult> {
+  async takeAttempt(sessionKey: string, now: number, typedLength?: number): Promise<AttemptResult> {
     this.assertOpen();
     validateSessionKey(sessionKey);
     validateTime('now', now);
+    validateTypedLength(typedLength);
 
     const entry = this.liveEntry(sessionKey);
     if (!entry) return { outcome: 'missing' };
-    if (now >= entry.pending.expiresAt) return { outcome: 'expired' };
-    if (entry.pending.attemptsLeft <= 0) {
+    const { pending } = entry;
+    if (now >= pending.expiresAt) return { outcome: 'expired' };
+    if (pending.attemptsLeft <= 0) {
       this.entries.delete(sessionKey);
       return { outcome: 'exhausted' };
+    }
+    if (typedLength !== undefined && typedLength !== pending.codeLength) {
+      const { codeLength, attemptsLeft } = pending;
+      return { outcome: 'wrong-length', codeLength, attemptsLeft };
     }
 
     entry.pending.attemptsLeft -= 1;

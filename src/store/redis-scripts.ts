@@ -26,9 +26,10 @@ return replaced
 `);
 
 /**
- * Takes one attempt. KEYS[1] = pending key, ARGV[1] = now in ms. Returns {'attempt', fields}
- * with the fields as they were before the decrement, or {'missing'}, {'expired'},
- * {'exhausted'}. HINCRBY keeps the key's TTL.
+ * Takes one attempt. KEYS[1] = pending key, ARGV[1] = now in ms, ARGV[2] = typed code length or
+ * '' to skip that check. Returns {'attempt', fields} with the fields as they were before the
+ * decrement, {'wrong-length', codeLength, attemptsLeft} without taking an attempt, or
+ * {'missing'}, {'expired'}, {'exhausted'}. HINCRBY keeps the key's TTL.
  */
 export const TAKE_ATTEMPT_SCRIPT = defineScript(`
 local expiresAt = redis.call('HGET', KEYS[1], 'expiresAt')
@@ -38,6 +39,10 @@ local left = tonumber(redis.call('HGET', KEYS[1], 'attemptsLeft'))
 if left == nil or left <= 0 then
   redis.call('DEL', KEYS[1])
   return {'exhausted'}
+end
+if ARGV[2] ~= '' then
+  local codeLength = redis.call('HGET', KEYS[1], 'codeLength')
+  if tonumber(codeLength) ~= tonumber(ARGV[2]) then return {'wrong-length', codeLength, left} end
 end
 local fields = redis.call('HGETALL', KEYS[1])
 if left == 1 then

@@ -29,6 +29,7 @@ import {
   validateSessionKey,
   validateStatus,
   validateTime,
+  validateTypedLength,
 } from './validate.js';
 
 /** Options of {@link RedisPendingStore}. */
@@ -127,17 +128,19 @@ export class RedisPendingStore implements PendingStore {
     }
   }
 
-  async takeAttempt(sessionKey: string, now: number): Promise<AttemptResult> {
+  async takeAttempt(sessionKey: string, now: number, typedLength?: number): Promise<AttemptResult> {
     const key = this.openKey(sessionKey);
     validateTime('now', now);
+    validateTypedLength(typedLength);
 
     const reply = await this.guard.run('takeAttempt', () =>
-      runScript(this.client, TAKE_ATTEMPT_SCRIPT, key, [now]),
+      runScript(this.client, TAKE_ATTEMPT_SCRIPT, key, [now, typedLength ?? '']),
     );
-    const [outcome, pairs] = reply as [string, unknown?];
+    const [outcome, pairs, attemptsLeft] = reply as [string, unknown?, unknown?];
     if (outcome === 'missing' || outcome === 'expired' || outcome === 'exhausted') {
       return { outcome };
     }
+    if (outcome === 'wrong-length') return wrongLength(key, pairs, attemptsLeft);
 
     const pending = decodePendingCall(key, pairsToObject(pairs));
     if (outcome !== 'attempt' || pending === null) {
@@ -213,6 +216,18 @@ export class RedisPendingStore implements PendingStore {
     }
     return this.pendingKey(sessionKey);
   }
+}
+
+/** Decodes the script's `wrong-length` reply: the stored code length and attempts left. */
+function wrongLength(key: string, codeLength: unknown, attemptsLeft: unknown): AttemptResult {
+  const length = Number(codeLength);
+  const left = Number(attemptsLeft);
+  if (!Number.isInteger(length) || length < 1 || !Number.isInteger(left) || left < 1) {
+    throw new StoreDataError(
+      `${OWNER}.takeAttempt: damaged record at ${key}: codeLength ${String(codeLength)}, attemptsLeft ${String(attemptsLeft)}.`,
+    );
+  }
+  return { outcome: 'wrong-length', codeLength: length, attemptsLeft: left };
 }
 
 function checkClient(client: unknown): RedisStoreClient {

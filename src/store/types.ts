@@ -33,10 +33,12 @@ export interface PendingCall {
 
 /**
  * Result of taking one verification attempt. `attempt` means an attempt was consumed and the
- * record is returned for the caller to compare the code in constant time.
+ * record is returned for the caller to compare the code in constant time. `wrong-length` means
+ * the typed code has a different number of digits than the call's code, so no attempt was taken.
  */
 export type AttemptResult =
   | { outcome: 'attempt'; pending: PendingCall }
+  | { outcome: 'wrong-length'; codeLength: number; attemptsLeft: number }
   | { outcome: 'missing' }
   | { outcome: 'expired' }
   | { outcome: 'exhausted' };
@@ -72,9 +74,12 @@ export interface PendingStore {
   /**
    * Atomically consumes one attempt. Returns the record as it was before the attempt with
    * `attemptsLeft` already decremented; deletes the record when that was the last attempt, so
-   * a later right code fails. `now` is ms since the epoch.
+   * a later right code fails. `now` is ms since the epoch. When `typedLength` (the number of
+   * digits the user typed) is given and differs from the record's `codeLength`, returns
+   * `wrong-length` and leaves the record unchanged, in the same atomic step. The checks run in
+   * the order missing, expired, exhausted, wrong length.
    */
-  takeAttempt(sessionKey: string, now: number): Promise<AttemptResult>;
+  takeAttempt(sessionKey: string, now: number, typedLength?: number): Promise<AttemptResult>;
 
   /**
    * Deletes the pending call only if it is still the one with this call id. Returns true for

@@ -57,6 +57,16 @@ export function validateTime(name: string, value: unknown): asserts value is num
   }
 }
 
+/** Checks the optional typed code length of `takeAttempt`: an integer from 1 to 100. */
+export function validateTypedLength(value: unknown): asserts value is number | undefined {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 100) {
+    throw new StoreArgumentError(
+      `Invalid typedLength ${String(value)}: expected an integer from 1 to 100, the number of digits typed, or undefined to skip the length check.`,
+    );
+  }
+}
+
 const REQUIRED_STRINGS = ['callId', 'phone', 'maskPrefix', 'codeHash'] as const;
 const REQUIRED_INTEGERS = [
   'codeLength',

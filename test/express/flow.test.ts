@@ -66,6 +66,24 @@ describe.each([4, 5] as const)('sign-in flow on Express %i', (major) => {
 });
 
 describe('verify', () => {
+  it('takes no attempt for a code of the wrong length', async () => {
+    const app = await open({ repeatTimeout: 0, failedCodesPerPhonePerDay: 1 });
+    const agent = app.agent();
+    await postJson(agent, '/auth/phone/start', { phone: PHONE }).expect(200);
+
+    for (const code of ['123', '12345']) {
+      const answer = await postJson(agent, '/auth/phone/verify', { code });
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.code).toBe('INVALID_CODE');
+      expect(answer.body.error.message).toBe(
+        'Enter the last 4 digits of the number that called you.',
+      );
+      expect(answer.body.error.attemptsLeft).toBe(3);
+    }
+    // Neither the call's attempts nor the daily cap of one code was used up.
+    await postJson(agent, '/auth/phone/verify', { code: app.codeOf(PHONE) }).expect(200);
+  });
+
   it('counts down attempts, then locks the call', async () => {
     const app = await open();
     const agent = app.agent();

@@ -204,6 +204,66 @@ export function describePendingStoreContract(
       expect(await store.takeAttempt('nobody', clock.now())).toEqual({ outcome: 'missing' });
     });
 
+    it('takeAttempt with the right length takes an attempt', async () => {
+      const pending = samplePending(clock.now());
+      await store.put('s1', pending);
+
+      const result = await store.takeAttempt('s1', clock.now(), 4);
+
+      expect(result).toEqual({ outcome: 'attempt', pending: { ...pending, attemptsLeft: 2 } });
+      expect((await store.get('s1'))?.attemptsLeft).toBe(2);
+    });
+
+    it('takeAttempt with a wrong length takes none', async () => {
+      const pending = samplePending(clock.now(), { codeLength: 4, attemptsLeft: 1 });
+      await store.put('s1', pending);
+
+      for (const typedLength of [3, 5, 12]) {
+        expect(await store.takeAttempt('s1', clock.now(), typedLength)).toEqual({
+          outcome: 'wrong-length',
+          codeLength: 4,
+          attemptsLeft: 1,
+        });
+      }
+      expect(await store.get('s1')).toEqual(pending);
+    });
+
+    it('takeAttempt checks length after expiry', async () => {
+      await store.put('s1', samplePending(clock.now(), { expiresAt: clock.now() - 1000 }));
+      await store.put('s2', samplePending(clock.now(), { attemptsLeft: 0 }));
+
+      expect(await store.takeAttempt('s1', clock.now(), 5)).toEqual({ outcome: 'expired' });
+      expect(await store.takeAttempt('s2', clock.now(), 5)).toEqual({ outcome: 'exhausted' });
+      expect(await store.takeAttempt('nobody', clock.now(), 5)).toEqual({ outcome: 'missing' });
+    });
+
+    it('takeAttempt rejects an invalid typed length', async () => {
+      await store.put('s1', samplePending(clock.now()));
+
+      for (const typedLength of [0, -1, 1.5, 101, Number.NaN]) {
+        await expect(store.takeAttempt('s1', clock.now(), typedLength)).rejects.toMatchObject({
+          code: 'ERR_STORE_INVALID_ARGUMENT',
+        });
+      }
+      expect((await store.get('s1'))?.attemptsLeft).toBe(3);
+    });
+
+    it('parallel takeAttempt of mixed lengths', async () => {
+      await store.put('s1', samplePending(clock.now(), { attemptsLeft: 3 }));
+
+      const results: AttemptResult[] = await Promise.all(
+        Array.from({ length: 20 }, (_, index) =>
+          store.takeAttempt('s1', clock.now(), index % 2 === 0 ? 4 : 5),
+        ),
+      );
+
+      const attempts = results.filter((result) => result.outcome === 'attempt');
+      const wrongLength = results.filter((result) => result.outcome === 'wrong-length');
+      expect(attempts).toHaveLength(3);
+      expect(wrongLength.length).toBeGreaterThan(0);
+      expect(await store.get('s1')).toBeNull();
+    });
+
     it('parallel takeAttempt consumes exactly attemptsLeft', async () => {
       await store.put('s1', samplePending(clock.now(), { attemptsLeft: 5 }));
 
