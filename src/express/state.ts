@@ -147,9 +147,9 @@ async function askStatus(
       callId: pending.callId,
       status,
     });
-    // An unknown code is not stored, so the next request queries the service again.
-    if (status !== 'unknown')
-      await ctx.core.store.saveStatus(sessionKey, pending.callId, status, now);
+    // An unknown code is not stored, so the next request queries the service again. The save
+    // runs off the response path: until it lands, the request in flight above stands in for it.
+    if (status !== 'unknown') void saveStatusInBackground(ctx, sessionKey, pending, status, now);
     return status;
   } catch (error) {
     ctx.core.logger.warn(
@@ -157,6 +157,23 @@ async function askStatus(
       'loginbycall: call-status failed; returning the last known status',
     );
     return last ?? null;
+  }
+}
+
+async function saveStatusInBackground(
+  ctx: RouterContext,
+  sessionKey: string,
+  pending: PendingCall,
+  status: CallStatusName,
+  now: number,
+): Promise<void> {
+  try {
+    await ctx.core.store.saveStatus(sessionKey, pending.callId, status, now);
+  } catch (error) {
+    ctx.core.logger.warn(
+      { callId: pending.callId, phone: maskPhone(pending.phone), error: describeError(error) },
+      'loginbycall: saving the call status failed; the next status request asks the service again',
+    );
   }
 }
 
