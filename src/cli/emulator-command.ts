@@ -28,6 +28,7 @@ Options:
   --verify-interval S    seconds between checks of the verify_url of accounts not yet
                          activated, 0 for none (default 600)
   --allow-unsigned       accept requests of the development account without a signature
+  --quiet                write no line per placed call; failures are still written
   --help                 print this help
 `;
 
@@ -138,6 +139,7 @@ function parseCommandLine(
       'ring-seconds': { type: 'string' },
       'verify-interval': { type: 'string' },
       'allow-unsigned': { type: 'boolean' },
+      quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -150,6 +152,7 @@ function parseCommandLine(
   if (callApiId !== undefined) options.callApiId = callApiId;
   if (apiKey !== undefined) options.apiKey = apiKey;
   if (values['allow-unsigned']) options.allowUnsigned = true;
+  if (values.quiet) options.logCalls = false;
 
   const numeric: Array<[keyof typeof values, keyof EmulatorOptions]> = [
     ['codelen', 'codeLength'],

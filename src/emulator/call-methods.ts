@@ -54,10 +54,12 @@ export function placeCall(
   });
   // The emulator plays the phone network, so it shows what a phone would: the called number and
   // the full caller number. Both are made up in development.
-  config.logger.info(
-    { callId: call.callId, msisdn, mask: call.mask, codelen: call.codeLength, charged },
-    `Calling ${msisdn} from ${call.mask}`,
-  );
+  if (config.logCalls) {
+    config.logger.info(
+      { callId: call.callId, msisdn, mask: call.mask, codelen: call.codeLength, charged },
+      `Calling ${msisdn} from ${call.mask}`,
+    );
+  }
   return {
     call: call.callId,
     mask: call.mask,

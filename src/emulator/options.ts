@@ -28,6 +28,11 @@ export interface EmulatorOptions {
   /** Destination of log lines about placed calls, issued keys and failures. Default: one console line each. */
   logger?: Logger;
   /**
+   * Whether each placed call writes an info line with the called and the caller number. Turn it
+   * off for load tests; failures and issued keys are still logged. Default: true.
+   */
+  logCalls?: boolean;
+  /**
    * Seconds between domain checks of accounts that are not activated yet, as the English
    * revision of the service does every 10 minutes; 0 turns the check off. Default: 600.
    */
@@ -47,6 +52,7 @@ export interface EmulatorConfig {
   callPrice: number;
   clock: Clock;
   logger: Logger;
+  logCalls: boolean;
   verifyIntervalSeconds: number;
 }
 
@@ -62,6 +68,7 @@ const KNOWN_OPTIONS = new Set([
   'callPrice',
   'clock',
   'logger',
+  'logCalls',
   'verifyIntervalSeconds',
 ]);
 
@@ -108,6 +115,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): EmulatorC
     callPrice: numberOption('callPrice', options.callPrice, 100, { min: 0, integer: true }),
     clock: clockOption(options.clock),
     logger: loggerOption(options.logger),
+    logCalls: booleanOption('logCalls', options.logCalls, true),
     verifyIntervalSeconds: numberOption(
       'verifyIntervalSeconds',
       options.verifyIntervalSeconds,

@@ -107,6 +107,15 @@ describe('emulator call method', () => {
     expect(JSON.stringify(line?.fields)).not.toContain(emulator.account.apiKey);
   });
 
+  it('logs no call line with logCalls off', async () => {
+    await start({ logCalls: false });
+
+    const answer = await call('79990000001');
+
+    expect(answer.body?.call).toEqual(expect.any(String));
+    expect(logged.filter((entry) => entry.message.includes('79990000001'))).toEqual([]);
+  });
+
   it('rejects invalid msisdn values', async () => {
     for (const msisdn of [
       '+79990000001',

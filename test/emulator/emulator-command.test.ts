@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EMULATOR_USAGE, runEmulatorCommand } from '../../src/cli/emulator-command.js';
 import { sendWire, callSigned } from './wire.js';
 
@@ -63,6 +63,40 @@ describe('loginbycall emulator command', () => {
     stop.abort();
     expect(await exit).toBe(0);
     await expect(fetch(apiUrl)).rejects.toThrow();
+  });
+
+  it('writes no call line with --quiet', async () => {
+    const lines: string[] = [];
+    const info = vi.spyOn(console, 'info').mockImplementation((line: unknown) => {
+      lines.push(String(line));
+    });
+    try {
+      for (const flags of [[], ['--quiet']]) {
+        lines.length = 0;
+        const stdout = output();
+        const stop = new AbortController();
+        const exit = runEmulatorCommand(
+          ['--port', '0', '--call-api-id', 'quiet-id', '--api-key', 'quiet-key', ...flags],
+          {},
+          { stdout: stdout.stream, signal: stop.signal },
+        );
+        const apiUrl = await stdout.printed;
+
+        const answer = await callSigned(
+          apiUrl,
+          'call',
+          { msisdn: '79990000001' },
+          { callApiId: 'quiet-id', apiKey: 'quiet-key' },
+        );
+        expect(answer.body?.call).toEqual(expect.any(String));
+        const callLines = lines.filter((line) => line.startsWith('Calling 79990000001'));
+        expect(callLines, flags.join(' ')).toHaveLength(flags.length === 0 ? 1 : 0);
+        stop.abort();
+        expect(await exit).toBe(0);
+      }
+    } finally {
+      info.mockRestore();
+    }
   });
 
   it('reads credentials from the environment', async () => {
