@@ -74,6 +74,11 @@ describe('two instances on a Redis Cluster', () => {
     expect(emulator.calls({ msisdn })).toHaveLength(2);
   });
 
+  it('logs no cross-slot error', () => {
+    expect(a.output()).not.toMatch(/CROSSSLOT/);
+    expect(b.output()).not.toMatch(/CROSSSLOT/);
+  });
+
   it('status and cancel work across instances', async () => {
     const browser = new Browser();
     await browser.request(a.url, 'POST', '/auth/phone/start', { phone: '+79160000204' });

@@ -18,7 +18,7 @@ const { default: session } = await import('express-session');
 const { RedisStore } = await import('connect-redis');
 const { Passport } = (await import('passport')).default;
 const { Redis, Cluster } = await import('ioredis');
-const { LoginByCallClient, LoginByCallStrategy, RedisPendingStore, loginByCall } =
+const { LoginByCallClient, LoginByCallStrategy, RedisPendingStore, consoleLogger, loginByCall } =
   await import('passport-loginbycall');
 
 function requireEnv(name) {
@@ -47,7 +47,8 @@ const client = new LoginByCallClient({
   apiUrl: requireEnv('API_URL'),
 });
 const store = new RedisPendingStore({ client: redis, keyPrefix });
-const core = { client, store, secret, maxAttempts: 3 };
+// The console logger puts store and upstream errors into the output that tests inspect.
+const core = { client, store, secret, maxAttempts: 3, logger: consoleLogger };
 
 const passport = new Passport();
 passport.use(new LoginByCallStrategy(core, async (phone) => ({ phone })));

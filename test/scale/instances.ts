@@ -11,6 +11,8 @@ const BUILT_PACKAGE = fileURLToPath(new URL('../../dist/index.js', import.meta.u
 export interface AppInstance {
   readonly name: string;
   readonly url: string;
+  /** The last 4,000 characters the process wrote to stdout and stderr. */
+  output(): string;
   /** Stops the process and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -60,7 +62,12 @@ export async function startInstance(name: string, env: InstanceEnv): Promise<App
   }
   exited.catch(() => undefined);
 
-  return { name, url: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
+  return {
+    name,
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    stop: () => stopChild(child),
+  };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
