@@ -37,6 +37,8 @@ export async function startEmulator(account, nodeArgs = []) {
     '0',
     '--balance',
     '1000000000000',
+    // The per-call console line is for people watching a terminal; nobody reads it under load.
+    '--quiet',
   ];
   const child = await startListeningProcess('emulator', process.execPath, args, { port });
   const url = `http://127.0.0.1:${port}`;
