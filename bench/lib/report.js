@@ -69,6 +69,8 @@ export function printReport({ machine, apps, call, memory }) {
     `Redis keys: ${memory.keys.total}, without TTL: ${memory.keys.withoutTtl}` +
       (memory.keys.examples.length ? ` (${memory.keys.examples.join(', ')})` : '') +
       `, largest TTL ${Math.ceil(memory.keys.maxTtlMs / 1000)} s` +
+      `, daily wrong-code counters ${memory.keys.dayKeys ?? 0}` +
+      ` (largest TTL ${Math.ceil((memory.keys.dayMaxTtlMs ?? 0) / 1000)} s, not awaited)` +
       (memory.keysLeftAfterTtl === null
         ? ', expiry not awaited in a quick run'
         : `, left after the TTLs passed: ${memory.keysLeftAfterTtl}`),
