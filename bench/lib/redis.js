@@ -40,15 +40,16 @@ export async function resetCommandStats(admin) {
 }
 
 /**
- * Walks every key with SCAN and reads its PTTL. Returns how many keys exist, how many have no
- * TTL (PTTL -1) with a few examples, and the largest TTL in ms.
- */
-/**
  * The package's daily wrong-code counters: one key per number for a day by design, so the
  * expiry check waits for every other key and counts these apart.
  */
 const DAY_KEY = /:failed-codes:/;
 
+/**
+ * Walks every key with SCAN and reads its PTTL. Returns how many keys exist, how many have no
+ * TTL (PTTL -1) with a few examples, the largest TTL in ms, and the number of daily wrong-code
+ * counters with their largest TTL, which the largest TTL above leaves out.
+ */
 export async function auditKeys(admin) {
   let cursor = '0';
   let total = 0;
