@@ -249,7 +249,7 @@ async function checkMemory({ redis, app, emulator, phones }) {
     // The daily wrong-code counters live for a day, so the wait covers every other key.
     const waitMs = keys.maxTtlMs + 15_000;
     process.stderr.write(`  waiting up to ${Math.ceil(waitMs / 1000)} s for keys to expire\n`);
-    keysLeftAfterTtl = await waitForEmptyDatabase(redis.admin, waitMs, keys.dayKeys);
+    keysLeftAfterTtl = await waitForEmptyDatabase(redis.admin, waitMs);
   }
   return {
     flows: flows.signedIn,

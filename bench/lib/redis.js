@@ -86,14 +86,26 @@ export async function auditKeys(admin) {
 }
 
 /**
- * Polls DBSIZE once a second until at most `keptKeys` keys are left or `timeoutMs` passed;
- * returns the number of keys beyond `keptKeys`.
+ * Counts, once a second, the keys other than the daily wrong-code counters until none is left or
+ * `timeoutMs` passed; returns the last count. It counts with SCAN rather than DBSIZE, because
+ * DBSIZE still counts expired keys that Redis has not reclaimed yet, and SCAN skips them.
  */
-export async function waitForEmptyDatabase(admin, timeoutMs, keptKeys = 0) {
+export async function waitForEmptyDatabase(admin, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const size = Math.max(0, (await admin.dbsize()) - keptKeys);
-    if (size === 0 || Date.now() > deadline) return size;
+    const left = await countShortLivedKeys(admin);
+    if (left === 0 || Date.now() > deadline) return left;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+}
+
+async function countShortLivedKeys(admin) {
+  let cursor = '0';
+  const seen = new Set();
+  do {
+    const [next, keys] = await admin.scan(cursor, 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) if (!DAY_KEY.test(key)) seen.add(key);
+  } while (cursor !== '0');
+  return seen.size;
 }
