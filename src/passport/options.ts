@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import { silentLogger } from '../logger.js';
+import { consoleLogger } from '../logger.js';
 import type { CallStatusName } from '../protocol/calls.js';
 import type { PendingStore } from '../store/types.js';
 import { LoginByCallOptionError } from '../api/errors.js';
@@ -54,7 +54,10 @@ export interface LoginByCallCoreOptions {
   failedCodesPerPhonePerDay?: number | false;
   /** Time source for expiry. Default: the system clock. */
   clock?: Clock;
-  /** Logger for operator-facing problems. Default: a logger that writes nothing. */
+  /**
+   * Logger for operator-facing problems, such as an empty balance at the service. Default: one
+   * console line per message; pass `silentLogger` to turn it off.
+   */
   logger?: Logger;
   /** Receives every flow event (never code digits or a full number). Default: none. */
   onEvent?: (event: LoginByCallEvent) => void;
@@ -110,7 +113,7 @@ export function resolveCoreOptions(
     'a RedisPendingStore or MemoryPendingStore',
   );
 
-  const logger = (input['logger'] as Logger | undefined) ?? silentLogger;
+  const logger = (input['logger'] as Logger | undefined) ?? consoleLogger;
   if (input['logger'] !== undefined) {
     requireMethods(logger, 'logger', ['info', 'warn', 'error'], 'a pino-style logger');
   }
