@@ -40,7 +40,7 @@ export async function resetCommandStats(admin) {
 }
 
 /**
- * The package's daily wrong-code counters: one key per number for a day by design, so the
+ * The package's daily wrong-code counters: one key per number with wrong codes, kept a day, so the
  * expiry check waits for every other key and counts these apart.
  */
 const DAY_KEY = /:failed-codes:/;

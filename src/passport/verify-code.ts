@@ -101,8 +101,13 @@ async function giveBackDailyAttempt(
 ): Promise<void> {
   const cap = core.failedCodesPerPhonePerDay;
   if (cap === false) return;
+  const limiter = failedCodesLimiter(core.store, cap);
   try {
-    await failedCodesLimiter(core.store, cap).reward(pending.phone, 1);
+    const left = await limiter.reward(pending.phone, 1);
+    // A counter back at 0 would only wait out its day: drop it, so a site keeps no key per
+    // number that signed in. A wrong code counted between the two steps is lost, which
+    // weakens the cap by at most one attempt.
+    if (left.consumedPoints <= 0) await limiter.delete(pending.phone);
   } catch (error) {
     core.logger.warn(
       { callId: pending.callId, phone: maskPhone(pending.phone), error: describeError(error) },

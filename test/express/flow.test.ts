@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type supertest from 'supertest';
 import { MemoryPendingStore, StoreUnavailableError } from '../../src/index.js';
+import { failedCodesLimiter } from '../../src/passport/shared-limiter.js';
 import { createTestApp, type TestApp } from './app.js';
 
 const PHONE = '79990000001';
@@ -311,6 +312,10 @@ describe('start', () => {
       await postJson(agent, '/auth/phone/start', { phone: PHONE }).expect(200);
       await postJson(agent, '/auth/phone/verify', { code: app.codeOf(PHONE) }).expect(200);
     }
+
+    // The counter went back to 0, so it is deleted rather than kept for a day.
+    const counter = failedCodesLimiter(app.store, 1);
+    await vi.waitFor(async () => expect(await counter.get(`+${PHONE}`)).toBeNull());
   });
 
   it('limits calls per session', async () => {
