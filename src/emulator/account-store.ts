@@ -1,6 +1,7 @@
 import { TIMESTAMP_WINDOW_SECONDS } from '../protocol/index.js';
 import { randomToken } from './options.js';
 import type { BlockReason, EmulatorAccount, EmulatorCredential } from './types.js';
+import { EvictionQueue } from './eviction-queue.js';
 
 /** How long unconfirmed keys and accounts that were never activated live, in ms (24 hours). */
 export const UNCONFIRMED_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -66,6 +67,8 @@ export class AccountStore {
   private readonly byDomain = new Map<string, AccountRecord>();
   /** `<account key> <nonce>` to the ms time after which the nonce's timestamp is out of the window. */
   private readonly nonces = new Map<string, number>();
+  /** Nonce keys in the order they were used, for forgetting the oldest past MAX_NONCES. */
+  private readonly nonceOrder = new EvictionQueue<string>();
   private nextKey = 1;
 
   /** Adds an account that is active from the start with the given keys. */
@@ -166,12 +169,10 @@ export class AccountStore {
     const key = `${account.key} ${nonce}`;
     if (this.nonces.has(key)) return false;
     this.nonces.set(key, timestampMs + TIMESTAMP_WINDOW_SECONDS * 1000);
+    this.nonceOrder.push(key);
     // NOTE: past MAX_NONCES the oldest nonces are forgotten and could be replayed within 24 h;
     // the cap keeps memory bounded under a load test.
-    if (this.nonces.size > MAX_NONCES) {
-      const oldest = this.nonces.keys().next();
-      if (oldest.done !== true) this.nonces.delete(oldest.value);
-    }
+    if (this.nonces.size > MAX_NONCES) this.nonceOrder.evictOldest(this.nonces);
     return true;
   }
 
@@ -180,6 +181,7 @@ export class AccountStore {
     for (const [key, expiresAt] of this.nonces) {
       if (expiresAt < now) this.nonces.delete(key);
     }
+    this.nonceOrder.reset(this.nonces);
     for (const account of new Set(this.byCallApiId.values())) {
       const expired = (credential: EmulatorCredential): boolean =>
         credential.state === 'pending' && now - credential.createdAt > UNCONFIRMED_LIFETIME_MS;

@@ -1,3 +1,4 @@
+import { EvictionQueue } from './eviction-queue.js';
 import { randomToken } from './options.js';
 import {
   callStateAt,
@@ -36,6 +37,8 @@ export class CallStore {
   private readonly calls = new Map<string, CallRecord>();
   /** `<account key> <msisdn> <ip_address>` to the ms time of the last call. */
   private readonly lastCallAt = new Map<string, number>();
+  /** Call ids in creation order, for forgetting the oldest past MAX_CALLS. */
+  private readonly order = new EvictionQueue<string>();
 
   constructor(private readonly timing: CallTiming) {}
 
@@ -58,11 +61,9 @@ export class CallStore {
       interruption: null,
     };
     this.calls.set(record.callId, record);
+    this.order.push(record.callId);
     this.lastCallAt.set(repeatKey(call.accountKey, call.msisdn, call.ipAddress), call.createdAt);
-    if (this.calls.size > MAX_CALLS) {
-      const oldest = this.calls.keys().next();
-      if (oldest.done !== true) this.calls.delete(oldest.value);
-    }
+    if (this.calls.size > MAX_CALLS) this.order.evictOldest(this.calls);
     return record;
   }
 
@@ -106,6 +107,7 @@ export class CallStore {
       if (endedAt !== undefined && now - endedAt > ENDED_CALL_LIFETIME_MS)
         this.calls.delete(callId);
     }
+    this.order.reset(this.calls);
     const keepMs = Math.max(repeatTimeoutMs, FREE_REPEAT_MS);
     for (const [key, at] of this.lastCallAt) {
       if (now - at >= keepMs) this.lastCallAt.delete(key);
