@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import express from 'express';
@@ -295,4 +296,28 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       sessionRedis?.disconnect();
     },
   };
+}
+
+/**
+ * Returns `open(options)`, which builds a test app for the current test and closes it after
+ * the test. Call it once at the top of a test file.
+ */
+export function openAppPerTest(): (options?: TestAppOptions) => Promise<TestApp> {
+  let current: TestApp | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (options = {}) => {
+    current = await createTestApp(options);
+    return current;
+  };
+}
+
+/** Posts `body` as JSON and asks for JSON back, as the browser script does. */
+export function postJson(agent: supertest.Agent, path: string, body: unknown): supertest.Test {
+  return agent
+    .post(path)
+    .set('Accept', 'application/json')
+    .send(body as object);
 }

@@ -1,28 +1,11 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type supertest from 'supertest';
 import { MemoryPendingStore, StoreUnavailableError } from '../../src/index.js';
 import { failedCodesLimiter } from '../../src/passport/shared-limiter.js';
-import { createTestApp, type TestApp } from './app.js';
+import { openAppPerTest, postJson } from './app.js';
 
 const PHONE = '79990000001';
-let current: TestApp | undefined;
-
-afterEach(async () => {
-  await current?.close();
-  current = undefined;
-});
-
-async function open(options: Parameters<typeof createTestApp>[0] = {}): Promise<TestApp> {
-  current = await createTestApp(options);
-  return current;
-}
-
-function postJson(agent: supertest.Agent, path: string, body: unknown): supertest.Test {
-  return agent
-    .post(path)
-    .set('Accept', 'application/json')
-    .send(body as object);
-}
+const open = openAppPerTest();
 
 async function sessionIdOf(agent: supertest.Agent): Promise<string> {
   const response = await agent.get('/whoami');

@@ -1,18 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
-import { createTestApp, type TestApp } from './app.js';
+import { openAppPerTest } from './app.js';
 
-let current: TestApp | undefined;
-
-afterEach(async () => {
-  await current?.close();
-  current = undefined;
-});
-
-async function open(options: Parameters<typeof createTestApp>[0] = {}): Promise<TestApp> {
-  current = await createTestApp(options);
-  return current;
-}
+const open = openAppPerTest();
 
 describe.each([
   [5, false],

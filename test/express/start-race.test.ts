@@ -1,25 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type supertest from 'supertest';
-import { createTestApp, type TestApp } from './app.js';
+import { describe, expect, it } from 'vitest';
+import { openAppPerTest, postJson, type TestApp } from './app.js';
 
-let current: TestApp | undefined;
-
-afterEach(async () => {
-  await current?.close();
-  current = undefined;
-});
-
-async function open(options: Parameters<typeof createTestApp>[0] = {}): Promise<TestApp> {
-  current = await createTestApp(options);
-  return current;
-}
-
-function postJson(agent: supertest.Agent, path: string, body: unknown): supertest.Test {
-  return agent
-    .post(path)
-    .set('Accept', 'application/json')
-    .send(body as object);
-}
+const open = openAppPerTest();
 
 /** Waits until the emulator has recorded every expected hang-up, or the attempts run out. */
 async function settledCalls(app: TestApp, msisdns: string[]): Promise<{ hungUp: boolean }[]> {
