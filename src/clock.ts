@@ -9,7 +9,7 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** A clock that stands still until a test moves it. */
+/** A clock that does not move until a test advances or sets it. */
 export class ManualClock implements Clock {
   private current: number;
 

@@ -1,6 +1,6 @@
 /**
  * Call statuses returned by `call-status`. Statuses 1 and 2 may still change; the others are
- * final, and the reference says not to poll a call once it reached one of them.
+ * final, and the reference advises against polling a call once it reached one of them.
  */
 export const CALL_STATUS = {
   queued: 1,
@@ -23,7 +23,7 @@ export function callStatusName(code: number): CallStatusName | undefined {
   return NAMES_BY_CODE.get(code);
 }
 
-/** Whether a call in this status is still queued or ringing. */
+/** Tells whether a call in this status is still queued or ringing. */
 export function isCallActive(status: CallStatusName): boolean {
   return status === 'queued' || status === 'dialing';
 }

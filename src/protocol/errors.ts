@@ -1,5 +1,5 @@
 /**
- * Error codes of the LoginByCall v2.0 API. The service answers HTTP 200 with a JSON body whose
+ * Error codes of the LoginByCall v2.0 API. The service responds with HTTP 200 and a JSON body whose
  * `error` field holds one of these codes. It may also return codes listed nowhere (for example
  * `Error` for unexpected failures), so code that reads `error` must keep unknown values as they are.
  */
@@ -9,7 +9,7 @@ export type ErrorClass = 'GENERIC' | 'PROCESS';
 
 export interface ErrorCodeSpec {
   readonly clazz: ErrorClass;
-  /** What the code means, in the words of the reference. */
+  /** Meaning of the code, in the words of the reference. */
   readonly description: string;
 }
 
