@@ -148,7 +148,8 @@ async function askStatus(
       status,
     });
     // An unknown code is not stored, so the next request queries the service again. The save
-    // runs off the response path: until it lands, the request in flight above stands in for it.
+    // runs off the response path, and until it lands, parallel requests of this process share
+    // this request's result through statusChecksOfRouter.
     if (status !== 'unknown') void saveStatusInBackground(ctx, sessionKey, pending, status, now);
     return status;
   } catch (error) {
