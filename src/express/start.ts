@@ -37,6 +37,10 @@ type PlacedCall = Awaited<ReturnType<LoginByCallApi['call']>>;
  * Places a call. Order: limits, then the API call, then the pending record. When the record
  * cannot be written the call is hung up, so no call rings without a record that accepts its
  * code, and a failed call leaves no record behind.
+ *
+ * NOTE: a start that races a winning verify in the same session stores its record under the
+ * session id that sign-in is replacing, so that call rings with a code nothing accepts until
+ * it times out. The phone gets one call too many; no code is exposed.
  */
 export async function handleStart(
   ctx: RouterContext,
