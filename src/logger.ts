@@ -9,6 +9,18 @@ export interface Logger {
   error(fields: Record<string, unknown>, message: string): void;
 }
 
+/** Tells whether a value has the `info`, `warn` and `error` methods of a Logger. */
+export function isLogger(value: unknown): value is Logger {
+  const logger = value as Partial<Logger> | null;
+  return (
+    typeof logger === 'object' &&
+    logger !== null &&
+    typeof logger.info === 'function' &&
+    typeof logger.warn === 'function' &&
+    typeof logger.error === 'function'
+  );
+}
+
 /** Writes nothing. */
 export const silentLogger: Logger = {
   info: () => undefined,

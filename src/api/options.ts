@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../clock.js';
-import { silentLogger, type Logger } from '../logger.js';
+import { isLogger, silentLogger, type Logger } from '../logger.js';
 import { API_PATH_PREFIX, DEFAULT_API_URL } from '../protocol/index.js';
 import { TRANSPORTS, type Transport } from './encode.js';
 import { LoginByCallOptionError } from './errors.js';
@@ -204,20 +204,13 @@ function checkInteger(name: string, value: unknown, min: number, max: number): n
 }
 
 function checkLogger(value: unknown): Logger {
-  const logger = value as Partial<Logger> | null;
-  const valid =
-    typeof logger === 'object' &&
-    logger !== null &&
-    typeof logger.info === 'function' &&
-    typeof logger.warn === 'function' &&
-    typeof logger.error === 'function';
-  if (!valid) {
+  if (!isLogger(value)) {
     throw new LoginByCallOptionError(
       'logger',
       `logger must have info, warn and error methods (pino works), got ${describe(value)}`,
     );
   }
-  return logger as Logger;
+  return value;
 }
 
 function checkClock(value: unknown): Clock {

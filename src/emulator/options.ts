@@ -1,6 +1,6 @@
 import { randomBytes, randomFillSync } from 'node:crypto';
 import { systemClock, type Clock } from '../clock.js';
-import { consoleLogger, type Logger } from '../logger.js';
+import { consoleLogger, isLogger, type Logger } from '../logger.js';
 import { EmulatorOptionError } from './option-error.js';
 
 /** Options of {@link createEmulator}. Every field is optional. */
@@ -199,18 +199,12 @@ function clockOption(value: unknown): Clock {
 
 function loggerOption(value: unknown): Logger {
   if (value === undefined) return consoleLogger;
-  const logger = value as Partial<Logger> | null;
-  const valid =
-    typeof logger === 'object' &&
-    logger !== null &&
-    typeof logger.info === 'function' &&
-    typeof logger.warn === 'function' &&
-    typeof logger.error === 'function';
-  if (!valid)
+  if (!isLogger(value)) {
     throw new EmulatorOptionError(
       'logger',
       value,
       'pass an object with info, warn and error methods, such as a pino logger',
     );
-  return value as Logger;
+  }
+  return value;
 }
