@@ -35,6 +35,7 @@ export function layout(context, title, content) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="csrf-token" content="${context.csrfToken}" />
         <title>${title}</title>
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/style.css" />
         <script src="/app.js" defer></script>
       </head>

@@ -153,6 +153,17 @@ describe('example HTTP basics', () => {
     expect(csp).not.toContain('unsafe-inline');
   });
 
+  it('serves the icon the pages link to', async () => {
+    const page = await (await fetch(`${app.url}/`)).text();
+    const href = /<link rel="icon" href="([^"]+)"/.exec(page)?.[1];
+    expect(href).toBe('/favicon.svg');
+
+    const icon = await fetch(`${app.url}${href}`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect(await icon.text()).toContain('<svg');
+  });
+
   it('speaks Russian when the browser asks', async () => {
     const response = await fetch(`${app.url}/`, {
       headers: { 'Accept-Language': 'ru-RU,ru;q=0.9,en;q=0.5' },
