@@ -62,7 +62,19 @@ async function main() {
     throw error;
   }
 
-  const running = await createExampleApp(config);
+  let running;
+  try {
+    running = await createExampleApp(config);
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
+      console.error(
+        `example-app: port ${config.port} on ${config.host} is already in use. Stop the program ` +
+          `that listens there, or choose another port, for example PORT=3001 npm start`,
+      );
+      process.exit(1);
+    }
+    throw error;
+  }
   for (const line of describeConfig(config, running.url)) console.log(line);
   console.log(`Open ${running.url}/ to sign in.`);
 

@@ -1,3 +1,9 @@
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/redis-server.js';
 import {
@@ -95,6 +101,27 @@ describe('example process start-up', () => {
     expect(result.code).toBe(1);
     expect(result.output).toContain('SESSION_SECRET is missing');
     expect(result.output).toContain('NODE_ENV=production');
+  });
+
+  it('exits with a hint when the port is taken', async () => {
+    const taken = createServer();
+    taken.listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const { port } = taken.address() as AddressInfo;
+    const dataDir = mkdtempSync(join(tmpdir(), 'loginbycall-example-'));
+    try {
+      const result = await runExampleUntilExit({
+        PORT: String(port),
+        DATABASE_PATH: join(dataDir, 'users.sqlite'),
+      });
+      expect(result.code).toBe(1);
+      expect(result.output).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(result.output).toContain('PORT=3001 npm start');
+      expect(result.output).not.toContain('    at ');
+    } finally {
+      taken.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('prints each setting without secrets', async () => {
