@@ -37,7 +37,7 @@ export async function startEmulator(account, nodeArgs = []) {
     '0',
     '--balance',
     '1000000000000',
-    // The per-call console line is for people watching a terminal; nobody reads it under load.
+    // The per-call console line is for people watching a terminal, and under load it only costs time.
     '--quiet',
   ];
   const child = await startListeningProcess('emulator', process.execPath, args, { port });

@@ -34,14 +34,17 @@ export interface EmulatorFault {
   httpStatus?: number;
   /** Respond HTTP 200 with a truncated JSON body and do not run the method. */
   malformedBody?: boolean;
-  /** Close the TCP connection without an answer and do not run the method. */
+  /** Close the TCP connection without a response and do not run the method. */
   dropConnection?: boolean;
 }
 
 /** Target of a fault: one method, or `*` for every method without a fault of its own. */
 export type FaultTarget = MethodName | '*';
 
-/** Why an account rejects requests: `suspended` answers ACCOUNT_BLOCKED, `admin` ACCOUNT_BLOCKED_ADMIN. */
+/**
+ * Reason an account rejects requests: `suspended` returns ACCOUNT_BLOCKED, `admin` returns
+ * ACCOUNT_BLOCKED_ADMIN.
+ */
 export type BlockReason = 'suspended' | 'admin';
 
 /** One access key pair of an account. */

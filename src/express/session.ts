@@ -56,7 +56,7 @@ export interface SessionRequest extends FlowRequest {
   sessionID: string;
 }
 
-/** Returns the request with its session, or throws a 500 that tells how to mount express-session. */
+/** Returns the request with its session, or throws a 500 that explains how to mount express-session. */
 export function requireSession(
   req: FlowRequest,
   mode: 'sign-in' | 'second-factor',

@@ -106,7 +106,7 @@ async function refreshStatus(
 
   // Parallel requests all read the record before the first status is saved, so they share the
   // request in flight instead of each asking the service.
-  // NOTE: this holds within one process. App instances sharing a store may each ask once in the
+  // NOTE: this applies within one process. App instances sharing a store may each ask once in the
   // same second, because the stored statusCheckedAt is written only after the service replied.
   const checks = recentStatusChecks(ctx, now);
   const running = checks.get(pending.callId);

@@ -46,10 +46,10 @@ export interface LoginByCallCoreOptions {
   /** Code attempts allowed per call. Default 3, maximum 10. */
   maxAttempts?: number;
   /**
-   * Code attempts allowed per number in 86,400 s, over all its calls and sessions, counted from
-   * the first attempt; a right code gives its attempt back. At the cap, codes for that number
-   * are refused and no new call goes to it until the window ends. Default 10, `false` turns
-   * the cap off.
+   * Code attempts allowed per number in 86,400 s over all its calls and sessions, counted from
+   * the first attempt. A right code gives its attempt back. At the cap, codes for that number
+   * are rejected and no new call goes to it until the window ends. Default 10, range 1 to
+   * 1000; `false` turns the cap off.
    */
   failedCodesPerPhonePerDay?: number | false;
   /** Time source for expiry. Default: the system clock. */

@@ -1,6 +1,6 @@
 /**
  * Error codes of the LoginByCall v2.0 API. The service responds with HTTP 200 and a JSON body whose
- * `error` field holds one of these codes. It may also return codes listed nowhere (for example
+ * `error` field contains one of these codes. It may also return codes listed nowhere (for example
  * `Error` for unexpected failures), so code that reads `error` must keep unknown values as they are.
  */
 
@@ -81,7 +81,7 @@ export function isKnownErrorCode(code: string): code is KnownErrorCode {
   return Object.prototype.hasOwnProperty.call(ERROR_CODES, code);
 }
 
-/** The body of an error answer. Only `error` is guaranteed to be present. */
+/** The body of an error response. Only `error` is guaranteed to be present. */
 export interface WireErrorBody {
   error: string;
   clazz?: string;

@@ -56,7 +56,7 @@ export interface LimiterOptions {
 }
 
 /**
- * Where pending calls live between `start` and `verify`. Every method is keyed by a session
+ * Storage for pending calls between `start` and `verify`. Every method is keyed by a session
  * key (the express-session id, or a caller-chosen anchor). Implementations must make
  * `takeAttempt` and `consume` atomic across processes.
  */
@@ -72,8 +72,8 @@ export interface PendingStore {
   put(sessionKey: string, pending: PendingCall): Promise<PendingCall | null>;
 
   /**
-   * Atomically consumes one attempt. Returns the record as it was before the attempt with
-   * `attemptsLeft` already decremented; deletes the record when that was the last attempt, so
+   * Atomically consumes one attempt. Returns the record as it was before the attempt, with
+   * `attemptsLeft` already decremented. Deletes the record when that was the last attempt, so
    * a later right code fails. `now` is ms since the epoch. When `typedLength` (the number of
    * digits the user typed) is given and differs from the record's `codeLength`, returns
    * `wrong-length` and leaves the record unchanged, in the same atomic step. The checks run in
@@ -90,7 +90,7 @@ export interface PendingStore {
   /** Deletes the pending call of a session and returns it, or null when there was none. */
   delete(sessionKey: string): Promise<PendingCall | null>;
 
-  /** Records the last status seen for the call, if the record still holds that call. */
+  /** Records the last status seen for the call, if the record still contains that call. */
   saveStatus(
     sessionKey: string,
     callId: string,

@@ -11,7 +11,7 @@ const SCREENSHOTS = 'test-results/example';
 
 /**
  * Seconds the emulator waits before it calls a number again: short, so the countdown ends
- * within the test, and long enough that a slow page load still sees it running.
+ * within the test, and long enough that a slow page load still shows it running.
  */
 const REPEAT_TIMEOUT_SECONDS = 5;
 

@@ -314,7 +314,7 @@ export function openAppPerTest(): (options?: TestAppOptions) => Promise<TestApp>
   };
 }
 
-/** Posts `body` as JSON and asks for JSON back, as the browser script does. */
+/** Posts `body` as JSON with `Accept: application/json`, as the browser script does. */
 export function postJson(agent: supertest.Agent, path: string, body: unknown): supertest.Test {
   return agent
     .post(path)
